@@ -1,0 +1,179 @@
+// Writes a workload profile to a broker: (re)creates its topics with their configs and
+// produces the record plan with explicit CreateTime timestamps, partitions and codecs, so
+// every hour holds exactly its declared record count.
+import { Buffer } from "node:buffer";
+import { kafka } from "../../src/deps.ts";
+import { clientOptions, type KafkaConnection } from "../../src/kafka/connection.ts";
+import { planHour, profileHours } from "./plan.ts";
+import type { TopicProfile, WorkloadProfile } from "./profile.ts";
+import { recordValue } from "./values.ts";
+
+export interface SeedOptions {
+  /** Exclusive end of the seeded history, a whole UTC hour. */
+  anchor: number;
+  /** Progress lines; the default is silent. */
+  log?: (line: string) => void;
+  /** Payload bytes per produce request; below the broker's 1 MiB message limit even if one partition takes all. */
+  chunkBytes?: number;
+  /** Topics produced at the same time. */
+  concurrency?: number;
+}
+
+export interface SeedResult {
+  anchor: number;
+  topics: number;
+  records: number;
+  millis: number;
+}
+
+const CODECS = {
+  none: undefined,
+  gzip: kafka.CompressionAlgorithms.GZIP,
+  snappy: kafka.CompressionAlgorithms.SNAPPY,
+  lz4: kafka.CompressionAlgorithms.LZ4,
+  zstd: kafka.CompressionAlgorithms.ZSTD,
+} as const;
+
+export async function seedProfile(
+  profile: WorkloadProfile,
+  connection: KafkaConnection,
+  options: SeedOptions,
+): Promise<SeedResult> {
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const base = clientOptions(connection, {
+    clientId: "kpr-seeder",
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 60_000,
+    retries: 3,
+  });
+  const admin = new kafka.Admin(base);
+  const producer = new kafka.Producer({ ...base, idempotent: false, acks: kafka.ProduceAcks.ALL });
+  try {
+    await recreateTopics(admin, profile.topics, log);
+    let records = 0;
+    const queue = [...profile.topics];
+    const workers = Array.from({ length: options.concurrency ?? 4 }, async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        const n = await produceTopic(producer, profile, t, options);
+        records += n;
+        log(`seeded ${t.name}: ${n} records`);
+      }
+    });
+    await Promise.all(workers);
+    return {
+      anchor: options.anchor,
+      topics: profile.topics.length,
+      records,
+      millis: performance.now() - started,
+    };
+  } finally {
+    await producer.close();
+    await admin.close();
+  }
+}
+
+async function recreateTopics(
+  admin: kafka.Admin,
+  topics: TopicProfile[],
+  log: (line: string) => void,
+): Promise<void> {
+  const names = new Set(topics.map((t) => t.name));
+  const existing = (await admin.listTopics({ includeInternals: true })).filter((n) => names.has(n));
+  if (existing.length > 0) {
+    log(`replacing ${existing.length} existing topic(s) so the counts stay exact`);
+    await admin.deleteTopics({ topics: existing });
+    await waitUntil(async () => {
+      const now = new Set(await admin.listTopics({ includeInternals: true }));
+      return existing.every((n) => !now.has(n));
+    }, "deleted topics to disappear");
+  }
+  for (const t of topics) {
+    const configs: { name: string; value: string }[] = [{
+      name: "cleanup.policy",
+      value: t.cleanupPolicy,
+    }];
+    if (t.retentionMs !== undefined) {
+      configs.push({ name: "retention.ms", value: String(t.retentionMs) });
+    }
+    // A deleted topic of the same name can linger a moment in KRaft: retry its creation.
+    await retry(() =>
+      admin.createTopics({ topics: [t.name], partitions: t.partitions, replicas: 1, configs })
+    );
+  }
+  await waitUntil(async () => {
+    const meta = await admin.metadata({ topics: topics.map((t) => t.name), forceUpdate: true });
+    return topics.every((t) => meta.topics.get(t.name)?.partitionsCount === t.partitions);
+  }, "created topics to have leaders");
+}
+
+async function produceTopic(
+  producer: kafka.Producer,
+  profile: WorkloadProfile,
+  topic: TopicProfile,
+  options: SeedOptions,
+): Promise<number> {
+  const chunkBytes = options.chunkBytes ?? 512 * 1024;
+  const compression = CODECS[topic.compression];
+  const headerCount = topic.traffic?.headers ?? 0;
+  let produced = 0;
+  let pending: kafka.MessageToProduce[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const messages = pending;
+    pending = [];
+    pendingBytes = 0;
+    await producer.send(compression === undefined ? { messages } : { messages, compression });
+  };
+  for (const hour of profileHours(profile, options.anchor)) {
+    const plan = planHour(profile, topic, options.anchor, hour);
+    for (let i = 0; i < plan.length; i++) {
+      const r = plan[i]!;
+      const message: kafka.MessageToProduce = {
+        topic: topic.name,
+        partition: r.partition,
+        timestamp: BigInt(r.timestamp),
+        value: Buffer.from(recordValue(r.timestamp ^ (i * 2654435761), r.valueBytes)),
+      };
+      if (r.key !== null) message.key = Buffer.from(r.key);
+      if (headerCount > 0) {
+        message.headers = new Map(
+          Array.from(
+            { length: headerCount },
+            (_, h) => [Buffer.from(`h${h}`), Buffer.from("seed")],
+          ),
+        );
+      }
+      pending.push(message);
+      pendingBytes += r.valueBytes + 64;
+      if (pendingBytes >= chunkBytes) await flush();
+    }
+    produced += plan.length;
+  }
+  await flush();
+  return produced;
+}
+
+async function retry<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let i = 1;; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 250 * Math.min(i, 8)));
+    }
+  }
+}
+
+async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,131 @@
+// A read-only view of one Kafka cluster: topics, partition leaders, topic configs, offsets
+// by timestamp and raw record batches. The only module (with fetch.ts) that talks to the
+// Kafka client. It never joins, creates or commits to a consumer group.
+import { kafka } from "../deps.ts";
+import {
+  clientOptions,
+  type ClientTuning,
+  DEFAULT_TUNING,
+  type KafkaConnection,
+} from "./connection.ts";
+
+export interface BrokerNode {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+export interface TopicPartitions {
+  /** The topic UUID (fetch v13+ addresses topics by it). */
+  id: string;
+  /** Leader node id of each partition, by partition index. */
+  leaders: number[];
+}
+
+export interface TopicConfig {
+  cleanupPolicy: string;
+  /** -1 means infinite. */
+  retentionMs: number;
+}
+
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
+/** ListOffsets' special timestamps. */
+export const EARLIEST = -2n;
+export const LATEST = -1n;
+
+export class KafkaCluster {
+  readonly admin: kafka.Admin;
+  #closed = false;
+
+  constructor(readonly connection: KafkaConnection, tuning: ClientTuning = DEFAULT_TUNING) {
+    this.admin = new kafka.Admin(clientOptions(connection, tuning));
+  }
+
+  /** The cluster's id and brokers as the cluster itself reports them. */
+  async describe(): Promise<{ clusterId: string; brokers: BrokerNode[] }> {
+    const md = await this.admin.metadata({ topics: [], forceUpdate: true });
+    const brokers = [...md.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port }));
+    return { clusterId: md.id, brokers: brokers.sort((a, b) => a.nodeId - b.nodeId) };
+  }
+
+  /** Topic names, sorted; the cluster's own internal topics (`__consumer_offsets`…) only on request. */
+  listTopics(includeInternal: boolean): Promise<string[]> {
+    return this.admin.listTopics({ includeInternals: includeInternal });
+  }
+
+  async partitions(topics: readonly string[]): Promise<Map<string, TopicPartitions>> {
+    const out = new Map<string, TopicPartitions>();
+    if (topics.length === 0) return out;
+    // metadata() sorts the array it is given: hand it a copy.
+    const md = await this.admin.metadata({ topics: [...topics], forceUpdate: true });
+    for (const [name, t] of md.topics) {
+      out.set(name, { id: t.id, leaders: t.partitions.map((p) => p.leader) });
+    }
+    return out;
+  }
+
+  async configs(topics: readonly string[]): Promise<Map<string, TopicConfig>> {
+    const out = new Map<string, TopicConfig>();
+    if (topics.length === 0) return out;
+    const described = await this.admin.describeConfigs({
+      resources: topics.map((name) => ({
+        resourceType: kafka.ConfigResourceTypes.TOPIC,
+        resourceName: name,
+        configurationKeys: ["cleanup.policy", "retention.ms"],
+      })),
+    });
+    for (const d of described) {
+      const value = (key: string) => d.configs.find((c) => c.name === key)?.value ?? null;
+      out.set(d.resourceName, {
+        cleanupPolicy: value("cleanup.policy") ?? "delete",
+        retentionMs: Number(value("retention.ms") ?? "604800000"),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * For every partition, the earliest offset whose timestamp is ≥ `timestamp`, or -1 when
+   * there is none (EARLIEST / LATEST give the log start and the high watermark). One
+   * request per leader broker for all the partitions.
+   */
+  async offsetsAt(
+    partitions: readonly PartitionRef[],
+    timestamp: bigint,
+  ): Promise<Map<string, bigint>> {
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions) {
+      byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    }
+    const listed = await this.admin.listOffsets({
+      topics: [...byTopic].map(([name, ps]) => ({
+        name,
+        partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp })),
+      })),
+    });
+    const out = new Map<string, bigint>();
+    for (const t of listed) {
+      for (const p of t.partitions) out.set(partitionKey(t.name, p.partitionIndex), p.offset);
+    }
+    return out;
+  }
+
+  /** Consumer groups of the cluster (tests use it to prove the analyzer creates none). */
+  async listGroups(): Promise<string[]> {
+    return [...(await this.admin.listGroups()).keys()].sort();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.admin.close();
+  }
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}

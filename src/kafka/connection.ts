@@ -1,0 +1,78 @@
+// How to reach one Kafka cluster, and the client options that follow from it. Plain data
+// (the CA is PEM text, not a path), so it can be posted to a Web Worker that has no read
+// permission.
+import type { kafka } from "../deps.ts";
+
+export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL";
+export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
+
+export interface KafkaConnection {
+  /** The cluster's label in reports (`kafka_cluster_id` of the reference's credentials). */
+  clusterId: string;
+  /** `host:port` entries of `bootstrap.servers`. */
+  bootstrapServers: string[];
+  securityProtocol: SecurityProtocol;
+  /** Set exactly when the protocol uses SASL. */
+  sasl: { mechanism: SaslMechanism; username: string; password: string } | null;
+  /** PEM text of `ssl.ca.location`; null trusts the system's CA store. */
+  caPem: string | null;
+}
+
+export interface ClientTuning {
+  clientId: string;
+  /** Milliseconds to open a connection. */
+  connectTimeoutMs: number;
+  /** Milliseconds a request may take. */
+  requestTimeoutMs: number;
+  /** Retries of a failed request (metadata refreshes included). */
+  retries: number;
+}
+
+export const DEFAULT_TUNING: ClientTuning = {
+  clientId: "kafka-partition-recommender",
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  retries: 2,
+};
+
+export function usesTls(p: SecurityProtocol): boolean {
+  return p === "SSL" || p === "SASL_SSL";
+}
+
+export function usesSasl(p: SecurityProtocol): boolean {
+  return p === "SASL_PLAINTEXT" || p === "SASL_SSL";
+}
+
+/** The Kafka client's base options for a connection. */
+export function clientOptions(
+  c: KafkaConnection,
+  tuning: ClientTuning = DEFAULT_TUNING,
+): kafka.BaseOptions {
+  const options: kafka.BaseOptions = {
+    clientId: tuning.clientId,
+    bootstrapBrokers: c.bootstrapServers,
+    connectTimeout: tuning.connectTimeoutMs,
+    requestTimeout: tuning.requestTimeoutMs,
+    timeout: tuning.requestTimeoutMs,
+    retries: tuning.retries,
+  };
+  if (usesTls(c.securityProtocol)) {
+    // Hostname verification stays on: the client checks the certificate against the host.
+    options.tls = c.caPem === null ? {} : { ca: [c.caPem] };
+  }
+  if (c.sasl) {
+    options.sasl = {
+      mechanism: c.sasl.mechanism,
+      username: c.sasl.username,
+      password: c.sasl.password,
+    };
+  }
+  return options;
+}
+
+/** Splits `bootstrap.servers` ("h1:9092,h2:9092", scheme prefixes tolerated) into entries. */
+export function parseBootstrapServers(value: string): string[] {
+  return value.split(",").map((s) => s.trim().replace(/^[a-z_]+:\/\//i, "")).filter((s) =>
+    s !== ""
+  );
+}

@@ -1,0 +1,51 @@
+// Exact records per partition per hour from ListOffsets by timestamp: the offset at each
+// hour boundary is the earliest offset whose timestamp is ≥ the boundary (the high
+// watermark when there is none), and an hour's records are the difference of its two
+// boundaries. One ListOffsets round (one request per leader broker) per boundary.
+import { type KafkaCluster, LATEST, partitionKey, type PartitionRef } from "./cluster.ts";
+
+export interface HourlyOffsetsOptions {
+  /** ListOffsets rounds in flight at once. */
+  concurrency?: number;
+}
+
+/**
+ * Records per partition in each interval [boundaries[i], boundaries[i+1]), keyed by
+ * partitionKey(); `boundaries` must be ascending epoch milliseconds.
+ */
+export async function hourlyRecordCounts(
+  cluster: KafkaCluster,
+  partitions: readonly PartitionRef[],
+  boundaries: readonly number[],
+  options: HourlyOffsetsOptions = {},
+): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (partitions.length === 0 || boundaries.length < 2) {
+    for (const p of partitions) out.set(partitionKey(p.topic, p.partition), []);
+    return out;
+  }
+  const latest = await cluster.offsetsAt(partitions, LATEST);
+  const atBoundary = new Array<Map<string, bigint>>(boundaries.length);
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.min(options.concurrency ?? 8, boundaries.length) },
+    async () => {
+      for (let i = next++; i < boundaries.length; i = next++) {
+        atBoundary[i] = await cluster.offsetsAt(partitions, BigInt(boundaries[i]!));
+      }
+    },
+  );
+  await Promise.all(workers);
+  for (const p of partitions) {
+    const key = partitionKey(p.topic, p.partition);
+    const hw = latest.get(key) ?? 0n;
+    const offsets = atBoundary.map((m) => {
+      const o = m.get(key) ?? -1n;
+      return o < 0n ? hw : o;
+    });
+    const counts: number[] = [];
+    for (let i = 0; i + 1 < offsets.length; i++) counts.push(Number(offsets[i + 1]! - offsets[i]!));
+    out.set(key, counts);
+  }
+  return out;
+}

@@ -1,0 +1,232 @@
+// Turns one TopicMeasurement into one TopicResult: every per-topic quantity model.md
+// defines (effective window, totals, average and peak rates, recommendation, warnings).
+// Pure: the window end and all inputs arrive in the measurement and the arguments.
+
+import type { HourlyPoint, TopicMeasurement } from "./measurement.ts";
+import type { ModelParams } from "./params.ts";
+import { type Action, actionFor, recommendPartitions } from "./recommend.ts";
+import { DAY_MS, effectiveStart, HOUR_MS } from "./window.ts";
+
+/** active: traffic in the window; empty: none; error: the topic could not be measured. */
+export type TopicStatus = "active" | "empty" | "error";
+
+/** Warning codes in the fixed order they are reported in. */
+export const WARNING_CODES = [
+  "keyed_topic",
+  "compacted",
+  "skewed",
+  "window_capped",
+  "low_sample",
+] as const;
+export type WarningCode = typeof WARNING_CODES[number];
+
+/** The busiest partition must exceed this multiple of the mean to be `skewed`. */
+export const SKEW_THRESHOLD = 2;
+
+/**
+ * One topic's analysis; fields map 1:1 to the JSON report's topic fields (snake_case there).
+ * Times are epoch milliseconds, sizes bytes, rates bytes per second. Values the status
+ * makes meaningless are null rather than 0, so a report never shows an invented number.
+ */
+export interface TopicResult {
+  topicName: string;
+  status: TopicStatus;
+  /** Why the topic could not be measured; null unless status is "error". */
+  error: string | null;
+  /** Current partition count. */
+  partitions: number;
+  isCompacted: boolean;
+  /** retention.ms; -1 is infinite. */
+  retentionMs: number;
+  /** S′ for an active topic; the measured start S otherwise. */
+  windowStart: number;
+  /** E, the end of the last complete UTC hour. */
+  windowEnd: number;
+  /** (windowEnd − windowStart) / 1 day; null for an error. */
+  windowDays: number | null;
+  recordsInWindow: number | null;
+  bytesInWindow: number | null;
+  /** Log bytes per record: bytesInWindow / recordsInWindow. */
+  avgRecordBytes: number | null;
+  /** Mean key + value + header bytes of the sampled records; null without a sample. */
+  avgPayloadBytes: number | null;
+  avgBytesPerSecond: number | null;
+  /** The busiest hour's bytes / 3600. */
+  peakBytesPerSecond: number | null;
+  /** Start of that hour; the earliest of equally busy hours. */
+  peakHourStart: number | null;
+  /** Peak × REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR. */
+  requiredBytesPerSecond: number | null;
+  recommendedPartitions: number | null;
+  action: Action | null;
+  /** Busiest partition's records / mean records per partition; null when unknown. */
+  skew: number | null;
+  warnings: WarningCode[];
+  /** Every hour of [windowStart, windowEnd), oldest first, quiet hours as zeros. */
+  hourly: HourlyPoint[];
+}
+
+export interface AnalyzeContext {
+  /** Brokers in the topic's cluster, for broker-multiple rounding. */
+  brokerCount: number;
+}
+
+/**
+ * Applies model.md to one measurement. A failed or malformed measurement becomes an "error"
+ * result rather than an exception, so one bad topic never stops a cluster's report.
+ */
+export function analyzeTopic(
+  m: TopicMeasurement,
+  params: ModelParams,
+  ctx: AnalyzeContext,
+): TopicResult {
+  const base = {
+    topicName: m.topic,
+    partitions: m.partitions,
+    isCompacted: m.isCompacted,
+    retentionMs: m.retentionMs,
+    windowEnd: m.windowEnd,
+  };
+  const problem = m.error ?? invalidMeasurement(m);
+  if (problem !== null) {
+    return {
+      ...base,
+      ...nothingMeasured(),
+      status: "error",
+      error: problem,
+      windowStart: m.windowStart,
+      windowDays: null,
+    };
+  }
+
+  const avgPayloadBytes = m.sample !== null && m.sample.records > 0
+    ? m.sample.payloadBytes / m.sample.records
+    : null;
+  const skew = partitionSkew(m.partitionRecords, m.partitions);
+  const start = effectiveStart(m.hourly, m.windowStart, m.windowEnd);
+  if (start === null) {
+    return {
+      ...base,
+      ...nothingMeasured(),
+      status: "empty",
+      error: null,
+      windowStart: m.windowStart,
+      windowDays: (m.windowEnd - m.windowStart) / DAY_MS,
+      recordsInWindow: 0,
+      bytesInWindow: 0,
+      avgPayloadBytes,
+      hourly: hourlySeries(m.hourly, m.windowStart, m.windowEnd),
+    };
+  }
+
+  const hourly = hourlySeries(m.hourly, start, m.windowEnd);
+  let records = 0;
+  let bytes = 0;
+  let peak = hourly[0]!;
+  for (const h of hourly) {
+    records += h.records;
+    bytes += h.bytes;
+    if (h.bytes > peak.bytes) peak = h;
+  }
+  const peakBytesPerSecond = peak.bytes / 3600;
+  const required = peakBytesPerSecond * params.requiredThroughputFactor;
+  const recommended = recommendPartitions(required, params, ctx.brokerCount);
+  const action = actionFor(recommended, m.partitions);
+
+  const warnings: WarningCode[] = [];
+  if (action === "increase" && m.sample !== null && m.sample.keyedRecords > 0) {
+    warnings.push("keyed_topic");
+  }
+  if (m.isCompacted) warnings.push("compacted");
+  if (skew !== null && skew > SKEW_THRESHOLD) warnings.push("skewed");
+  // Compared in whole milliseconds, so a full window never fails on float division.
+  if (m.windowEnd - start < params.samplingDays * DAY_MS) warnings.push("window_capped");
+  if (m.sample !== null && m.sample.records < Math.min(params.minSampleRecords, records)) {
+    warnings.push("low_sample");
+  }
+
+  return {
+    ...base,
+    status: "active",
+    error: null,
+    windowStart: start,
+    windowDays: (m.windowEnd - start) / DAY_MS,
+    recordsInWindow: records,
+    bytesInWindow: bytes,
+    avgRecordBytes: records > 0 ? bytes / records : null,
+    avgPayloadBytes,
+    avgBytesPerSecond: bytes / ((m.windowEnd - start) / 1000),
+    peakBytesPerSecond,
+    peakHourStart: peak.hourStart,
+    requiredBytesPerSecond: required,
+    recommendedPartitions: recommended,
+    action,
+    skew,
+    warnings,
+    hourly,
+  };
+}
+
+// A function, not a constant, so no two results share (and can mutate) the same arrays.
+function nothingMeasured() {
+  return {
+    recordsInWindow: null,
+    bytesInWindow: null,
+    avgRecordBytes: null,
+    avgPayloadBytes: null,
+    avgBytesPerSecond: null,
+    peakBytesPerSecond: null,
+    peakHourStart: null,
+    requiredBytesPerSecond: null,
+    recommendedPartitions: null,
+    action: null,
+    skew: null,
+    warnings: [] as WarningCode[],
+    hourly: [] as HourlyPoint[],
+  } satisfies Partial<TopicResult>;
+}
+
+/**
+ * Every hour of [start, end), taking the source's points and filling the hours it left out
+ * with zeros: a metrics API may return no point at all for an hour without traffic.
+ */
+function hourlySeries(points: readonly HourlyPoint[], start: number, end: number): HourlyPoint[] {
+  const byHour = new Map(points.map((p) => [p.hourStart, p]));
+  const series: HourlyPoint[] = [];
+  for (let h = start; h < end; h += HOUR_MS) {
+    const p = byHour.get(h);
+    series.push({ hourStart: h, records: p?.records ?? 0, bytes: p?.bytes ?? 0 });
+  }
+  return series;
+}
+
+/** max / mean of the per-partition counts; partitions the source left out count as zero. */
+function partitionSkew(counts: readonly number[] | null, partitions: number): number | null {
+  if (counts === null || counts.length === 0) return null;
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  const mean = total / Math.max(counts.length, partitions);
+  return counts.reduce((a, b) => Math.max(a, b), 0) / mean;
+}
+
+/**
+ * A source bug shows up as an error on its topic rather than as a plausible wrong number.
+ */
+function invalidMeasurement(m: TopicMeasurement): string | null {
+  const { windowStart: s, windowEnd: e } = m;
+  if (s % HOUR_MS !== 0 || e % HOUR_MS !== 0 || s > e) {
+    return `invalid measurement: window [${s}, ${e}) is not whole UTC hours in order`;
+  }
+  const seen = new Set<number>();
+  for (const h of m.hourly) {
+    if (h.hourStart % HOUR_MS !== 0 || h.hourStart < s || h.hourStart >= e) {
+      return `invalid measurement: hour ${h.hourStart} is not a whole UTC hour inside the window`;
+    }
+    if (seen.has(h.hourStart)) return `invalid measurement: hour ${h.hourStart} appears twice`;
+    seen.add(h.hourStart);
+    if (!(h.records >= 0 && h.bytes >= 0 && Number.isFinite(h.records + h.bytes))) {
+      return `invalid measurement: hour ${h.hourStart} has a negative or non-finite count`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,50 @@
+// The one measurement type every throughput source returns (record sampling, the
+// Confluent Cloud Metrics API, later Prometheus). The model only ever sees this, so a
+// topic gets the same recommendation whichever source measured it.
+
+/** How a topic's throughput was measured; written into every report. */
+export type Method = "sampling" | "metrics_api";
+
+/** One complete UTC hour of a topic's traffic. */
+export interface HourlyPoint {
+  /** Start of the hour, epoch milliseconds, a whole UTC hour. */
+  hourStart: number;
+  records: number;
+  /** Log bytes in the hour (sampling: records × sampled bytes per record). */
+  bytes: number;
+}
+
+/** What a bounded sample of record batches showed (sampling source only). */
+export interface SampleStats {
+  /** Records read and inspected. */
+  records: number;
+  /** Record batches read. */
+  batches: number;
+  /** Σ size of the sampled batches as stored in the log (headers and compression included). */
+  logBytes: number;
+  /** Σ records in those batches; logBytes / batchRecords is the log bytes per record. */
+  batchRecords: number;
+  /** Σ key + value + header bytes (uncompressed) of the inspected records. */
+  payloadBytes: number;
+  /** Inspected records that carry a non-null key. */
+  keyedRecords: number;
+}
+
+export interface TopicMeasurement {
+  topic: string;
+  partitions: number;
+  isCompacted: boolean;
+  /** retention.ms of the topic; -1 means infinite. */
+  retentionMs: number;
+  /** The measured window [start, end): start capped by retention (see model/window.ts). */
+  windowStart: number;
+  windowEnd: number;
+  /** Every complete UTC hour of [windowStart, windowEnd), oldest first, zero hours included. */
+  hourly: HourlyPoint[];
+  /** Records in the window per partition, for skew; null when the source cannot tell. */
+  partitionRecords: number[] | null;
+  /** Null when the source does not sample records (metrics sources). */
+  sample: SampleStats | null;
+  /** Set when the topic could not be measured; the other series are then empty. */
+  error: string | null;
+}
