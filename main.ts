@@ -1,6 +1,85 @@
 // kafka-partition-recommender: the command-line entry. The only module that exits the
-// process; everything else throws typed errors that this maps to exit codes.
+// process; everything else throws typed errors that this maps to exit codes:
+// 0 ok, 1 internal error, 2 usage or configuration error, 3 finished with some clusters or
+// topics failed, 4 a --fail-on gate tripped.
+import { ConfigError, denoEnv, loadConfig } from "./src/config/mod.ts";
+import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
+import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
+import { makeScrubber, type Scrubber } from "./src/cli/scrub.ts";
+import { describeError } from "./src/run/errors.ts";
+import { runAnalysis } from "./src/run/run.ts";
+import { VERSION } from "./src/version.ts";
+
+export const EXIT = { ok: 0, internal: 1, usage: 2, partial: 3, gate: 4 } as const;
+
+const NAME = "kafka-partition-recommender";
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let scrub: Scrubber = (text) => text;
+  let verbose = argv.includes("--verbose") || argv.includes("-v");
+  try {
+    const loaded = await loadConfig(argv, denoEnv, (path) => Deno.readTextFile(path), Deno.cwd());
+    if ("help" in loaded) {
+      console.log(loaded.text);
+      return EXIT.ok;
+    }
+    if ("version" in loaded) {
+      console.log(`${NAME} ${VERSION}`);
+      return EXIT.ok;
+    }
+    scrub = makeScrubber(loaded.config.secrets);
+    verbose = loaded.config.settings.verbose;
+    const config = runnable(loaded.config);
+    await setupLogging({ level: config.settings.logLevel, scrub });
+    try {
+      const outcome = await runAnalysis(config);
+      return outcome.failedClusters > 0 || outcome.failedTopics > 0 ? EXIT.partial : EXIT.ok;
+    } finally {
+      await teardownLogging();
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      printError(scrub(usageMessage(e)));
+      return EXIT.usage;
+    }
+    printError(scrub(`${NAME}: internal error: ${describeError(e)}`));
+    if (verbose && e instanceof Error && e.stack) printError(scrub(e.stack));
+    else printError("Run again with --verbose for the stack trace.");
+    return EXIT.internal;
+  }
+}
+
+/** The methods and credential sources this version can run; the others are a usage error. */
+function runnable(config: RunConfig | PendingRunConfig): RunConfig {
+  const problems: string[] = [];
+  if (config.credentials === null) {
+    problems.push(
+      "USE_AWS_SECRETS_MANAGER: reading credentials from AWS Secrets Manager is not available in this " +
+        "version yet; set USE_AWS_SECRETS_MANAGER=False and give KAFKA_CREDENTIALS instead",
+    );
+  }
+  if (config.settings.method === "metrics_api") {
+    problems.push(
+      "USE_SAMPLE_RECORDS: the Confluent Cloud Metrics API method is not available in this version yet; " +
+        "set USE_SAMPLE_RECORDS=True (or --method sampling)",
+    );
+  }
+  if (problems.length > 0 || config.credentials === null) throw new ConfigError(problems);
+  return { ...config, credentials: config.credentials };
+}
+
+function usageMessage(e: ConfigError): string {
+  const n = e.problems.length;
+  const lines = e.problems.map((p) => `  - ${p}`);
+  return `${NAME}: ${n === 1 ? "a configuration problem" : `${n} configuration problems`}:\n${
+    lines.join("\n")
+  }\nRun with --help to see every setting, its variable and its default.`;
+}
+
+function printError(text: string): void {
+  console.error(text);
+}
+
 if (import.meta.main) {
-  console.error("kafka-partition-recommender: the analyzer is not built yet (see issue 3).");
-  Deno.exit(1);
+  Deno.exit(await main(Deno.args));
 }

@@ -1,7 +1,7 @@
 // The declared test workload: a JSON profile of topics and their hour-by-hour traffic over
 // the past days. The seeder writes it to a broker and ground_truth.ts derives from it the
 // exact counts that tests compare the analyzer with.
-import { z } from "../../src/deps.ts";
+import { z } from "../../src/deps/zod.ts";
 
 const keys = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),

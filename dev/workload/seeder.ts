@@ -2,7 +2,7 @@
 // produces the record plan with explicit CreateTime timestamps, partitions and codecs, so
 // every hour holds exactly its declared record count.
 import { Buffer } from "node:buffer";
-import { kafka } from "../../src/deps.ts";
+import { kafka } from "../../src/deps/kafka.ts";
 import { clientOptions, type KafkaConnection } from "../../src/kafka/connection.ts";
 import { planHour, profileHours } from "./plan.ts";
 import type { TopicProfile, WorkloadProfile } from "./profile.ts";

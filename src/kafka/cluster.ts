@@ -1,7 +1,7 @@
 // A read-only view of one Kafka cluster: topics, partition leaders, topic configs, offsets
 // by timestamp and raw record batches. The only module (with fetch.ts) that talks to the
 // Kafka client. It never joins, creates or commits to a consumer group.
-import { kafka } from "../deps.ts";
+import { kafka } from "../deps/kafka.ts";
 import {
   clientOptions,
   type ClientTuning,

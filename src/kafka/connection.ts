@@ -1,7 +1,7 @@
 // How to reach one Kafka cluster, and the client options that follow from it. Plain data
 // (the CA is PEM text, not a path), so it can be posted to a Web Worker that has no read
 // permission.
-import type { kafka } from "../deps.ts";
+import { kafka } from "../deps/kafka.ts";
 
 export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL";
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";

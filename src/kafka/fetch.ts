@@ -1,7 +1,8 @@
-// Reads raw record batches of one partition by offset, straight from its leader, with a
-// sessionless Fetch: no consumer group, no fetch session, nothing committed. Gives what
-// the sampling source needs: each batch's size in the log and each record's parts.
-import { kafka } from "../deps.ts";
+// Reads raw record batches by offset straight from a partition leader, with a sessionless
+// Fetch: no consumer group, no fetch session, nothing committed. One request carries many
+// partitions of that leader. Gives what the sampling source needs: each batch's size in
+// the log and each record's parts.
+import { kafka } from "../deps/kafka.ts";
 import type { BrokerNode } from "./cluster.ts";
 
 export type Codec = "none" | "gzip" | "snappy" | "lz4" | "zstd";
@@ -25,88 +26,130 @@ export interface FetchedBatch {
   sizeBytes: number;
   /** Records the batch holds (compaction may have removed some of its offsets). */
   recordCount: number;
+  /** Offset after the batch's last offset: where the next fetch starts. */
+  nextOffset: bigint;
   codec: Codec;
+  /** The batch's records at or after the requested offset. */
   records: FetchedRecord[];
 }
 
-export interface FetchResult {
+export interface PartitionFetch {
+  topic: string;
+  topicId: string;
+  partition: number;
+  offset: bigint;
+  /** Upper bound on this partition's bytes (its first batch always comes whole). */
+  maxBytes: number;
+}
+
+export interface PartitionFetchResult {
+  topic: string;
+  partition: number;
+  /** Kafka error code of the partition; 0 when fine (1 = offset out of range). */
+  errorCode: number;
   batches: FetchedBatch[];
   highWatermark: bigint;
   logStartOffset: bigint;
 }
 
-export interface FetchRequest {
-  topic: string;
-  topicId: string;
-  partition: number;
-  leader: BrokerNode;
-  offset: bigint;
-  /** Upper bound on the bytes returned (the first batch always comes whole). */
-  maxBytes: number;
+export interface FetchOptions {
+  /** Upper bound on the whole response. */
+  maxBytes?: number;
 }
 
 /** Every Fetch version the client speaks (v4–v17) takes v17's arguments. */
 type FetchApi = typeof kafka.fetchV17.api;
 
 /**
- * Fetches the batches at `offset`. A compressed batch comes back whole even when `offset`
- * falls inside it, so records before `offset` are dropped from `records` (the batch's
- * size and count still describe the whole batch, as stored).
+ * Fetches several partitions led by `leader` in one request. A compressed batch comes back
+ * whole even when the offset falls inside it, so records before the requested offset are
+ * dropped from `records` (the batch's size and count still describe the whole batch).
  */
-export async function fetchBatches(admin: kafka.Admin, req: FetchRequest): Promise<FetchResult> {
+export async function fetchFromLeader(
+  admin: kafka.Admin,
+  leader: BrokerNode,
+  partitions: readonly PartitionFetch[],
+  options: FetchOptions = {},
+): Promise<PartitionFetchResult[]> {
+  if (partitions.length === 0) return [];
   const api = await fetchApi(admin);
-  const conn = await admin.connections.get({ host: req.leader.host, port: req.leader.port });
+  const byId = api.version >= 13;
+  const topics = new Map<string, { name: string; requests: PartitionFetch[] }>();
+  for (const p of partitions) {
+    const key = byId ? p.topicId : p.topic;
+    const entry = topics.get(key) ?? { name: p.topic, requests: [] };
+    entry.requests.push(p);
+    topics.set(key, entry);
+  }
+  const conn = await admin.connections.get({ host: leader.host, port: leader.port });
+  const total = partitions.reduce((s, p) => s + p.maxBytes, 0);
   const response = await api.async(
     conn,
     0, // maxWaitMs: never wait for more data
     1,
-    req.maxBytes,
+    Math.min(options.maxBytes ?? 50 * 1024 * 1024, Math.max(total, 1)),
     kafka.FetchIsolationLevels.READ_UNCOMMITTED,
     0, // sessionId 0 + epoch -1: a sessionless fetch
     -1,
-    [{
-      topicId: api.version >= 13 ? req.topicId : req.topic,
-      partitions: [{
-        partition: req.partition,
+    [...topics].map(([topicId, t]) => ({
+      topicId,
+      partitions: t.requests.map((p) => ({
+        partition: p.partition,
         currentLeaderEpoch: -1,
-        fetchOffset: req.offset,
+        fetchOffset: p.offset,
         lastFetchedEpoch: -1,
-        partitionMaxBytes: req.maxBytes,
-      }],
-    }],
+        partitionMaxBytes: p.maxBytes,
+      })),
+    })),
     [],
     "",
   );
-  const p = response.responses[0]?.partitions[0];
-  if (!p) throw new Error(`Fetch of ${req.topic}[${req.partition}] returned no partition`);
-  const batches: FetchedBatch[] = [];
-  for (const b of p.records ?? []) {
-    // Control batches (transaction markers) hold no user records.
-    if ((b.attributes & 0x20) !== 0) continue;
-    const logAppendTime = (b.attributes & 0x08) !== 0;
-    const records: FetchedRecord[] = [];
-    for (const r of b.records) {
-      const offset = b.firstOffset + BigInt(r.offsetDelta);
-      if (offset < req.offset) continue;
-      let headerBytes = 0;
-      for (const [k, v] of r.headers) headerBytes += (k?.length ?? 0) + (v?.length ?? 0);
-      records.push({
-        offset,
-        timestamp: Number(logAppendTime ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
-        key: r.key,
-        value: r.value,
-        headerBytes,
+  const results: PartitionFetchResult[] = [];
+  for (const t of response.responses) {
+    const entry = topics.get(t.topicId);
+    if (!entry) continue;
+    for (const p of t.partitions) {
+      const requested = entry.requests.find((r) => r.partition === p.partitionIndex);
+      if (!requested) continue;
+      results.push({
+        topic: entry.name,
+        partition: p.partitionIndex,
+        errorCode: p.errorCode,
+        batches: (p.records ?? []).flatMap((b) => toBatch(b, requested.offset)),
+        highWatermark: p.highWatermark,
+        logStartOffset: p.logStartOffset,
       });
     }
-    batches.push({
-      baseOffset: b.firstOffset,
-      sizeBytes: b.length + BATCH_LOG_OVERHEAD,
-      recordCount: b.records.length,
-      codec: CODECS[b.attributes & 0x07] ?? "none",
-      records,
+  }
+  return results;
+}
+
+function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch[] {
+  // Control batches (transaction markers) hold no user records.
+  if ((b.attributes & 0x20) !== 0) return [];
+  const logAppendTime = (b.attributes & 0x08) !== 0;
+  const records: FetchedRecord[] = [];
+  for (const r of b.records) {
+    const offset = b.firstOffset + BigInt(r.offsetDelta);
+    if (offset < from) continue;
+    let headerBytes = 0;
+    for (const [k, v] of r.headers) headerBytes += (k?.length ?? 0) + (v?.length ?? 0);
+    records.push({
+      offset,
+      timestamp: Number(logAppendTime ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
+      key: r.key,
+      value: r.value,
+      headerBytes,
     });
   }
-  return { batches, highWatermark: p.highWatermark, logStartOffset: p.logStartOffset };
+  return [{
+    baseOffset: b.firstOffset,
+    sizeBytes: b.length + BATCH_LOG_OVERHEAD,
+    recordCount: b.records.length,
+    nextOffset: b.firstOffset + BigInt(b.lastOffsetDelta) + 1n,
+    codec: CODECS[b.attributes & 0x07] ?? "none",
+    records,
+  }];
 }
 
 const apis = new WeakMap<kafka.Admin, Promise<FetchApi>>();

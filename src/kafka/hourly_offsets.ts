@@ -10,20 +10,18 @@ export interface HourlyOffsetsOptions {
 }
 
 /**
- * Records per partition in each interval [boundaries[i], boundaries[i+1]), keyed by
- * partitionKey(); `boundaries` must be ascending epoch milliseconds.
+ * Offsets of every partition at each boundary (ascending epoch milliseconds), keyed by
+ * partitionKey(): the earliest offset whose timestamp is ≥ the boundary, or the high
+ * watermark when no record is that late.
  */
-export async function hourlyRecordCounts(
+export async function boundaryOffsets(
   cluster: KafkaCluster,
   partitions: readonly PartitionRef[],
   boundaries: readonly number[],
   options: HourlyOffsetsOptions = {},
-): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
-  if (partitions.length === 0 || boundaries.length < 2) {
-    for (const p of partitions) out.set(partitionKey(p.topic, p.partition), []);
-    return out;
-  }
+): Promise<Map<string, bigint[]>> {
+  const out = new Map<string, bigint[]>();
+  if (partitions.length === 0) return out;
   const latest = await cluster.offsetsAt(partitions, LATEST);
   const atBoundary = new Array<Map<string, bigint>>(boundaries.length);
   let next = 0;
@@ -39,13 +37,39 @@ export async function hourlyRecordCounts(
   for (const p of partitions) {
     const key = partitionKey(p.topic, p.partition);
     const hw = latest.get(key) ?? 0n;
-    const offsets = atBoundary.map((m) => {
-      const o = m.get(key) ?? -1n;
-      return o < 0n ? hw : o;
-    });
-    const counts: number[] = [];
-    for (let i = 0; i + 1 < offsets.length; i++) counts.push(Number(offsets[i + 1]! - offsets[i]!));
-    out.set(key, counts);
+    out.set(
+      key,
+      atBoundary.map((m) => {
+        const o = m.get(key) ?? -1n;
+        return o < 0n ? hw : o;
+      }),
+    );
   }
   return out;
+}
+
+/**
+ * Records in each interval between consecutive boundary offsets. Never negative: retention
+ * can move a partition's log start between two ListOffsets rounds.
+ */
+export function countsBetween(offsets: readonly bigint[]): number[] {
+  const counts: number[] = [];
+  for (let i = 0; i + 1 < offsets.length; i++) {
+    counts.push(Math.max(0, Number(offsets[i + 1]! - offsets[i]!)));
+  }
+  return counts;
+}
+
+/**
+ * Records per partition in each interval [boundaries[i], boundaries[i+1]), keyed by
+ * partitionKey(); `boundaries` must be ascending epoch milliseconds.
+ */
+export async function hourlyRecordCounts(
+  cluster: KafkaCluster,
+  partitions: readonly PartitionRef[],
+  boundaries: readonly number[],
+  options: HourlyOffsetsOptions = {},
+): Promise<Map<string, number[]>> {
+  const offsets = await boundaryOffsets(cluster, partitions, boundaries, options);
+  return new Map([...offsets].map(([key, o]) => [key, countsBetween(o)]));
 }

@@ -13,7 +13,7 @@ import { groundTruth } from "../../dev/workload/ground_truth.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
 import { KafkaCluster, partitionKey, type PartitionRef } from "../../src/kafka/cluster.ts";
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
-import { fetchBatches } from "../../src/kafka/fetch.ts";
+import { fetchFromLeader } from "../../src/kafka/fetch.ts";
 import { hourlyRecordCounts } from "../../src/kafka/hourly_offsets.ts";
 import type { Reply, Request } from "./_testbed_worker.ts";
 
@@ -119,14 +119,14 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
             let records = 0;
             let highWatermark = -1n;
             while (highWatermark < 0n || offset < highWatermark) {
-              const r = await fetchBatches(k.admin, {
+              const [r] = await fetchFromLeader(k.admin, leader, [{
                 topic: topic.name,
                 topicId: meta.id,
                 partition: 0,
-                leader,
                 offset,
                 maxBytes: 256 * 1024,
-              });
+              }]);
+              assert(r && r.errorCode === 0, `${topic.name}: fetch error ${r?.errorCode}`);
               highWatermark = r.highWatermark;
               assert(
                 r.batches.length > 0,
@@ -147,7 +147,7 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
                   assertEquals(rec.headerBytes > 0, topic.traffic!.headers > 0);
                   records++;
                 }
-                offset = b.baseOffset + BigInt(b.recordCount);
+                offset = b.nextOffset;
               }
             }
             assertEquals(

@@ -1,0 +1,73 @@
+// The validated configuration of a run: what config/ produces from flags, the environment
+// and `.env`, and what the rest of the tool reads. Plain data; secrets live only in
+// `Credentials`, never in `Settings`.
+import type { KafkaConnection } from "../kafka/connection.ts";
+import type { Method } from "../model/measurement.ts";
+import type { ModelParams } from "../model/params.ts";
+
+export type LogLevel = "debug" | "info" | "warning" | "error";
+
+/** `{"region_name": ..., "secret_name": ...}`, as the reference tool spells it. */
+export interface SecretPath {
+  regionName: string;
+  secretName: string;
+}
+
+export interface SamplingLimits {
+  /** SAMPLING_BATCH_SIZE: at most this many records are inspected per topic. */
+  batchSize: number;
+  /** SAMPLING_MAX_CONSECUTIVE_NULLS: fetches in a row that return no record before a partition is given up. */
+  maxConsecutiveNulls: number;
+  /** SAMPLING_TIMEOUT_SECONDS: the time one fetch may take. */
+  timeoutSeconds: number;
+  /** SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES: failed fetches in a row before a topic's sampling stops. */
+  maxContinuousFailedBatches: number;
+}
+
+export interface Settings {
+  /** USE_SAMPLE_RECORDS=True / --method sampling → "sampling"; False / metrics-api → "metrics_api". */
+  method: Method;
+  includeInternalTopics: boolean;
+  /** TOPIC_FILTER: lower-cased substrings; empty matches every topic. */
+  topicFilter: string[];
+  model: ModelParams;
+  sampling: SamplingLimits;
+  maxClusterWorkers: number;
+  maxWorkersPerCluster: number;
+  outputDir: string;
+  useAwsSecretsManager: boolean;
+  confluentCloudApiSecretPath: SecretPath | null;
+  kafkaApiSecretPaths: SecretPath[];
+  logLevel: LogLevel;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export interface ConfluentCloudCredential {
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface Credentials {
+  /** One entry per cluster, in the order given; the CA file (if any) already read. */
+  clusters: KafkaConnection[];
+  confluentCloud: ConfluentCloudCredential | null;
+}
+
+/** Everything a run needs, validated. */
+export interface RunConfig {
+  settings: Settings;
+  credentials: Credentials;
+  /** Every secret value, so output can be scrubbed of them whatever a library prints. */
+  secrets: string[];
+}
+
+/**
+ * A run whose credentials are still in AWS Secrets Manager (USE_AWS_SECRETS_MANAGER=True):
+ * `settings` holds the validated secret paths, and `secrets` fills up once they are fetched.
+ */
+export interface PendingRunConfig {
+  settings: Settings;
+  credentials: null;
+  secrets: string[];
+}

@@ -1,0 +1,59 @@
+// The plan of one cluster's analysis: its brokers and the selected topics with their
+// partitions, leaders and configs, read once before any topic is measured.
+import type { BrokerNode, KafkaCluster } from "../kafka/cluster.ts";
+import { selectTopics } from "./topic_filter.ts";
+
+export interface TopicPlan {
+  name: string;
+  /** Topic UUID, for fetch v13+. */
+  topicId: string;
+  /** Leader node id per partition. */
+  leaders: number[];
+  isCompacted: boolean;
+  /** -1 means infinite. */
+  retentionMs: number;
+}
+
+export interface ClusterPlan {
+  /** The id the cluster reports about itself (the report uses the configured label). */
+  reportedClusterId: string;
+  brokers: BrokerNode[];
+  topics: TopicPlan[];
+}
+
+export interface PlanOptions {
+  topicFilter: readonly string[];
+  includeInternalTopics: boolean;
+}
+
+export async function planCluster(
+  cluster: KafkaCluster,
+  options: PlanOptions,
+): Promise<ClusterPlan> {
+  const { clusterId, brokers } = await cluster.describe();
+  const names = selectTopics(
+    await cluster.listTopics(options.includeInternalTopics),
+    options.topicFilter,
+    options.includeInternalTopics,
+  );
+  const [partitions, configs] = await Promise.all([
+    cluster.partitions(names),
+    cluster.configs(names),
+  ]);
+  const topics: TopicPlan[] = [];
+  for (const name of names) {
+    const p = partitions.get(name);
+    if (!p) continue; // deleted between listing and describing
+    const c = configs.get(name);
+    topics.push({
+      name,
+      topicId: p.id,
+      leaders: p.leaders,
+      isCompacted: (c?.cleanupPolicy ?? "delete").split(",").map((s) => s.trim()).includes(
+        "compact",
+      ),
+      retentionMs: c?.retentionMs ?? 604_800_000,
+    });
+  }
+  return { reportedClusterId: clusterId, brokers, topics };
+}

@@ -1,0 +1,28 @@
+// Report file names: the reference tool's pattern, `<cluster_id>-recommender-<epoch
+// seconds>-…`, with the cluster id made safe to use as part of a file name.
+
+export interface ReportFileNames {
+  detail: string;
+  summary: string;
+  json: string;
+  markdown: string;
+}
+
+/**
+ * Keeps [A-Za-z0-9._-] and turns anything else into "_", so an id can never name another
+ * directory ("/", "\\") or a character some file system refuses.
+ */
+export function safeClusterId(clusterId: string): string {
+  return clusterId.replace(/[^A-Za-z0-9._-]/g, "_") || "_";
+}
+
+/** The names (not paths) of one cluster's reports; `analysisTime` is epoch milliseconds. */
+export function reportFileNames(clusterId: string, analysisTime: number): ReportFileNames {
+  const stem = `${safeClusterId(clusterId)}-recommender-${Math.floor(analysisTime / 1000)}`;
+  return {
+    detail: `${stem}-detail-report.csv`,
+    summary: `${stem}-summary-report.csv`,
+    json: `${stem}-report.json`,
+    markdown: `${stem}-report.md`,
+  };
+}

@@ -1,0 +1,164 @@
+// The JSON report, the machine-readable one other tools and the tests rely on. Field names
+// and meanings are a contract: bump JSON_SCHEMA_VERSION on any incompatible change.
+// Units: times ISO-8601 UTC, sizes bytes, rates bytes per second, unrounded; null = unknown.
+
+import type {
+  Action,
+  ClusterSummary,
+  Method,
+  TopicResult,
+  TopicStatus,
+  WarningCode,
+} from "../model/mod.ts";
+import { isoTime, topicsByName } from "./_format.ts";
+import type { ClusterReport, ParameterValue } from "./types.ts";
+
+export const JSON_SCHEMA_VERSION = 1;
+
+export interface JsonHourlyPoint {
+  hour_start: string;
+  records: number;
+  bytes: number;
+}
+
+export interface JsonTopic {
+  topic_name: string;
+  status: TopicStatus;
+  error: string | null;
+  partitions: number;
+  is_compacted: boolean;
+  /** -1 is infinite, as Kafka writes it. */
+  retention_ms: number;
+  window_start: string;
+  window_end: string;
+  window_days: number | null;
+  records_in_window: number | null;
+  bytes_in_window: number | null;
+  avg_record_bytes: number | null;
+  avg_payload_bytes: number | null;
+  avg_bytes_per_second: number | null;
+  peak_bytes_per_second: number | null;
+  peak_hour_start: string | null;
+  required_bytes_per_second: number | null;
+  recommended_partitions: number | null;
+  action: Action | null;
+  warnings: WarningCode[];
+  skew: number | null;
+  hourly: JsonHourlyPoint[];
+}
+
+/** ClusterSummary with snake_case keys (the summary CSV's stat names). */
+export interface JsonSummary {
+  total_topics: number;
+  active_topic_count: number;
+  active_topic_percentage: number;
+  total_partitions: number;
+  total_recommended_partitions: number;
+  active_total_partition_count: number;
+  percentage_decrease: number;
+  percentage_increase: number;
+  total_records: number;
+  average_partitions_per_topic: number;
+  active_average_partitions_per_topic: number;
+  average_recommended_partitions_per_topic: number;
+  partitions_to_add: number;
+  topics_to_increase: number;
+  topics_to_keep: number;
+  topics_over_partitioned: number;
+  empty_topic_count: number;
+  error_topic_count: number;
+}
+
+export interface JsonReport {
+  schema_version: typeof JSON_SCHEMA_VERSION;
+  cluster_id: string;
+  method: Method;
+  analysis_time: string;
+  window_end: string;
+  parameters: Record<string, ParameterValue>;
+  topics: JsonTopic[];
+  summary: JsonSummary;
+  /** Why the cluster could not be analysed; null when it was. */
+  error: string | null;
+}
+
+/** The JSON report as an object, topics by name. */
+export function toJsonReport(report: ClusterReport): JsonReport {
+  return {
+    schema_version: JSON_SCHEMA_VERSION,
+    cluster_id: report.clusterId,
+    method: report.method,
+    analysis_time: isoTime(report.analysisTime),
+    window_end: isoTime(report.windowEnd),
+    parameters: copyParameters(report.parameters),
+    topics: topicsByName(report.topics).map(jsonTopic),
+    summary: jsonSummary(report.summary),
+    error: report.error,
+  };
+}
+
+/** The JSON report as text: two-space indents and a final newline. */
+export function renderJson(report: ClusterReport): string {
+  return JSON.stringify(toJsonReport(report), null, 2) + "\n";
+}
+
+// A copy, so a caller editing the JSON object cannot reach back into the report.
+function copyParameters(p: Record<string, ParameterValue>): Record<string, ParameterValue> {
+  return Object.fromEntries(
+    Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
+  );
+}
+
+function jsonTopic(t: TopicResult): JsonTopic {
+  return {
+    topic_name: t.topicName,
+    status: t.status,
+    error: t.error,
+    partitions: t.partitions,
+    is_compacted: t.isCompacted,
+    retention_ms: t.retentionMs,
+    window_start: isoTime(t.windowStart),
+    window_end: isoTime(t.windowEnd),
+    window_days: t.windowDays,
+    records_in_window: t.recordsInWindow,
+    bytes_in_window: t.bytesInWindow,
+    avg_record_bytes: t.avgRecordBytes,
+    avg_payload_bytes: t.avgPayloadBytes,
+    avg_bytes_per_second: t.avgBytesPerSecond,
+    peak_bytes_per_second: t.peakBytesPerSecond,
+    peak_hour_start: t.peakHourStart === null ? null : isoTime(t.peakHourStart),
+    required_bytes_per_second: t.requiredBytesPerSecond,
+    recommended_partitions: t.recommendedPartitions,
+    action: t.action,
+    warnings: [...t.warnings],
+    skew: t.skew,
+    hourly: t.hourly.map((h) => ({
+      hour_start: isoTime(h.hourStart),
+      records: h.records,
+      bytes: h.bytes,
+    })),
+  };
+}
+
+function jsonSummary(s: ClusterSummary): JsonSummary {
+  return {
+    total_topics: s.totalTopics,
+    active_topic_count: s.activeTopicCount,
+    active_topic_percentage: s.activeTopicPercentage,
+    total_partitions: s.totalPartitions,
+    total_recommended_partitions: s.totalRecommendedPartitions,
+    active_total_partition_count: s.activeTotalPartitionCount,
+    percentage_decrease: s.percentageDecrease,
+    percentage_increase: s.percentageIncrease,
+    total_records: s.totalRecords,
+    average_partitions_per_topic: s.averagePartitionsPerTopic,
+    active_average_partitions_per_topic: s.activeAveragePartitionsPerTopic,
+    average_recommended_partitions_per_topic: s.averageRecommendedPartitionsPerTopic,
+    partitions_to_add: s.partitionsToAdd,
+    topics_to_increase: s.topicsToIncrease,
+    topics_to_keep: s.topicsToKeep,
+    topics_over_partitioned: s.topicsOverPartitioned,
+    empty_topic_count: s.emptyTopicCount,
+    error_topic_count: s.errorTopicCount,
+  };
+}

@@ -1,0 +1,93 @@
+// A short Markdown report for people (a pull request comment, a CI job summary): topics
+// that need more partitions first, then the rest. Pure: a report in, Markdown text out.
+
+import type { TopicResult } from "../model/mod.ts";
+import { fixed, isoTime, methodLabel, MIB } from "./_format.ts";
+import type { ClusterReport } from "./types.ts";
+
+/** Row order: what to act on first, then what is fine, then what could not be judged. */
+const RANK: Readonly<Record<string, number>> = {
+  increase: 0,
+  keep: 1,
+  over_partitioned: 2,
+  empty: 3,
+  error: 4,
+};
+
+export function renderMarkdown(report: ClusterReport): string {
+  const s = report.summary;
+  const lines = [
+    `# Partition recommendations: ${codeSpan(report.clusterId)}`,
+    "",
+    `Analysed at ${isoTime(report.analysisTime)} over complete UTC hours up to ` +
+    `${isoTime(report.windowEnd)}, method \`${methodLabel(report.method)}\`. ` +
+    "MB/s means 1,048,576 bytes per second.",
+    "",
+  ];
+  if (report.error !== null) {
+    lines.push(`**The cluster could not be analysed:** ${escapeMd(report.error)}`, "");
+  }
+  lines.push(
+    `${s.totalTopics} topics: ${s.topicsToIncrease} need more partitions ` +
+      `(${s.partitionsToAdd} to add), ${s.topicsToKeep} keep their count, ` +
+      `${s.topicsOverPartitioned} have more than they need, ${s.emptyTopicCount} empty, ` +
+      `${s.errorTopicCount} failed.`,
+    "",
+  );
+  if (report.topics.length === 0) return lines.join("\n") + "\n";
+
+  lines.push(
+    "| Topic | Partitions | Peak MB/s | Action | Warnings |",
+    "| --- | ---: | ---: | --- | --- |",
+  );
+  for (const t of ordered(report.topics)) {
+    const partitions = t.recommendedPartitions === null
+      ? `${t.partitions}`
+      : `${t.partitions} → ${t.recommendedPartitions}`;
+    const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
+    const action = t.status === "error" ? `error: ${t.error ?? "unknown"}` : t.action ?? t.status;
+    lines.push(
+      `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${escapeMd(action)} | ` +
+        `${t.warnings.join(", ")} |`,
+    );
+  }
+  if (s.topicsOverPartitioned > 0) {
+    lines.push(
+      "",
+      "`over_partitioned` is informational: Kafka cannot remove partitions from a topic.",
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Increases first, largest first; otherwise by rank, then by name. */
+function ordered(topics: readonly TopicResult[]): TopicResult[] {
+  const rank = (t: TopicResult) => RANK[t.action ?? t.status] ?? 5;
+  const toAdd = (t: TopicResult) => (t.recommendedPartitions ?? 0) - t.partitions;
+  return [...topics].sort((a, b) =>
+    rank(a) - rank(b) ||
+    (a.action === "increase" ? toAdd(b) - toAdd(a) : 0) ||
+    (a.topicName < b.topicName ? -1 : a.topicName > b.topicName ? 1 : 0)
+  );
+}
+
+/** Prose in a line or a table cell: Markdown syntax escaped, line breaks flattened. */
+function escapeMd(text: string): string {
+  return flatten(text).replace(/[\\`*_\[\]<>|~]/g, "\\$&");
+}
+
+/**
+ * A name as inline code, which needs no escaping inside but a fence longer than any run of
+ * backticks in it; a pipe still needs its backslash, or it would end the table cell.
+ */
+function codeSpan(text: string): string {
+  const flat = flatten(text).replaceAll("|", "\\|");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+function flatten(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, " ");
+}

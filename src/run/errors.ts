@@ -1,0 +1,24 @@
+// Turns an error from anywhere (the Kafka client nests its causes in AggregateErrors and
+// `cause` chains) into one line that says what happened and why, for logs and reports.
+
+export function describeError(e: unknown, maxDepth = 6): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (err: unknown, depth: number) => {
+    if (depth > maxDepth || err === null || err === undefined || seen.has(err)) return;
+    seen.add(err);
+    if (err instanceof Error) {
+      const code = (err as { code?: unknown }).code;
+      const message = err.message.trim() ||
+        (typeof code === "string" && !code.startsWith("PLT_KFK") ? code : err.name);
+      if (message && !parts.includes(message)) parts.push(message);
+      const nested = (err as { errors?: unknown }).errors;
+      if (Array.isArray(nested)) { for (const n of nested) walk(n, depth + 1); }
+      walk(err.cause, depth + 1);
+    } else {
+      parts.push(String(err));
+    }
+  };
+  walk(e, 0);
+  return parts.join(": ") || "unknown error";
+}

@@ -1,0 +1,27 @@
+// The effective settings a report records beside its results, so a reader knows how the
+// numbers were made. Never a secret: credentials are not part of Settings.
+import type { Settings } from "../config/types.ts";
+import type { ParameterValue } from "../report/types.ts";
+
+export function reportParameters(s: Settings): Record<string, ParameterValue> {
+  return {
+    method: s.method,
+    sampling_days: s.model.samplingDays,
+    min_recommended_partitions: s.model.minRecommendedPartitions,
+    min_consumption_throughput: s.model.minConsumptionThroughput,
+    required_consumption_throughput_factor: s.model.requiredThroughputFactor,
+    consumer_throughput_per_partition: s.model.consumerThroughputPerPartition,
+    producer_throughput_per_partition: s.model.producerThroughputPerPartition,
+    partition_rounding: s.model.partitionRounding,
+    min_sample_records: s.model.minSampleRecords,
+    include_internal_topics: s.includeInternalTopics,
+    topic_filter: s.topicFilter,
+    sampling_batch_size: s.sampling.batchSize,
+    sampling_max_consecutive_nulls: s.sampling.maxConsecutiveNulls,
+    sampling_timeout_seconds: s.sampling.timeoutSeconds,
+    sampling_max_continuous_failed_batches: s.sampling.maxContinuousFailedBatches,
+    max_cluster_workers: s.maxClusterWorkers,
+    max_workers_per_cluster: s.maxWorkersPerCluster,
+    use_aws_secrets_manager: s.useAwsSecretsManager,
+  };
+}

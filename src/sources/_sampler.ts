@@ -1,0 +1,240 @@
+// The bounded sampling loop: reads a few record batches at points spread across each
+// partition's window (never every record), in rounds where one Fetch per leader broker
+// carries every partition still sampling. SAMPLING_* limits bound it: records inspected
+// per topic, empty fetches in a row per partition, the time of one fetch, and failed
+// fetches in a row per topic.
+import type { SamplingLimits } from "../config/types.ts";
+import type { BrokerNode } from "../kafka/cluster.ts";
+import { fetchFromLeader, type PartitionFetch, type PartitionFetchResult } from "../kafka/fetch.ts";
+import { kafka } from "../deps/kafka.ts";
+import type { SampleStats } from "../model/measurement.ts";
+
+export interface SampleTarget {
+  topic: string;
+  topicId: string;
+  partition: number;
+  leader: BrokerNode;
+  /** The partition's offsets at the window's start and end. */
+  startOffset: bigint;
+  endOffset: bigint;
+}
+
+export interface TopicSample {
+  stats: SampleStats;
+  /** Fetches that failed or timed out. */
+  failures: number;
+  lastError: string | null;
+}
+
+export interface SamplerOptions {
+  limits: SamplingLimits;
+  /** Sampling points per partition, spread evenly over its window. */
+  pointsPerPartition?: number;
+  /** Partitions per Fetch request. */
+  maxPartitionsPerRequest?: number;
+}
+
+interface TopicState {
+  sample: TopicSample;
+  /** Records this topic may still inspect. */
+  remaining: number;
+  failedInRow: number;
+  stopped: boolean;
+}
+
+interface PartitionState {
+  target: SampleTarget;
+  topic: TopicState;
+  points: bigint[];
+  point: number;
+  cursor: bigint;
+  /** Records this point may still inspect. */
+  pointLeft: number;
+  pointBudget: number;
+  nulls: number;
+  done: boolean;
+}
+
+const MIN_FETCH_BYTES = 4096;
+const MAX_FETCH_BYTES = 1024 * 1024;
+
+export async function sampleTopics(
+  admin: kafka.Admin,
+  targets: readonly SampleTarget[],
+  options: SamplerOptions,
+): Promise<Map<string, TopicSample>> {
+  const { topics, partitions } = initialState(targets, options);
+  const timeoutMs = Math.max(1, options.limits.timeoutSeconds * 1000);
+  const perRequest = options.maxPartitionsPerRequest ?? 500;
+  for (;;) {
+    const active = partitions.filter((s) => !s.done && !s.topic.stopped && s.topic.remaining > 0);
+    if (active.length === 0) break;
+    const byLeader = new Map<number, PartitionState[]>();
+    for (const s of active) {
+      byLeader.set(s.target.leader.nodeId, [...(byLeader.get(s.target.leader.nodeId) ?? []), s]);
+    }
+    const requests: PartitionState[][] = [];
+    for (const group of byLeader.values()) {
+      for (let i = 0; i < group.length; i += perRequest) {
+        requests.push(group.slice(i, i + perRequest));
+      }
+    }
+    await Promise.all(requests.map((group) => fetchRound(admin, group, timeoutMs, options)));
+  }
+  return new Map([...topics].map(([name, t]) => [name, t.sample]));
+}
+
+function initialState(targets: readonly SampleTarget[], options: SamplerOptions) {
+  const points = options.pointsPerPartition ?? 4;
+  const topics = new Map<string, TopicState>();
+  const available = new Map<string, number>();
+  for (const t of targets) {
+    available.set(
+      t.topic,
+      (available.get(t.topic) ?? 0) + Math.max(0, Number(t.endOffset - t.startOffset)),
+    );
+  }
+  const partitions: PartitionState[] = [];
+  for (const t of targets) {
+    const total = available.get(t.topic) ?? 0;
+    let topic = topics.get(t.topic);
+    if (!topic) {
+      topic = {
+        sample: {
+          stats: {
+            records: 0,
+            batches: 0,
+            logBytes: 0,
+            batchRecords: 0,
+            payloadBytes: 0,
+            keyedRecords: 0,
+          },
+          failures: 0,
+          lastError: null,
+        },
+        remaining: Math.min(options.limits.batchSize, total),
+        failedInRow: 0,
+        stopped: false,
+      };
+      topics.set(t.topic, topic);
+    }
+    const span = Number(t.endOffset - t.startOffset);
+    if (span <= 0 || total === 0) continue;
+    const k = Math.min(points, span);
+    const partitionBudget = Math.max(1, Math.round(topic.remaining * span / total));
+    const pointBudget = Math.max(1, Math.ceil(partitionBudget / k));
+    const spread = Array.from(
+      { length: k },
+      (_, i) => t.startOffset + BigInt(Math.floor(((i + 0.5) * span) / k)),
+    );
+    partitions.push({
+      target: t,
+      topic,
+      points: spread,
+      point: 0,
+      cursor: spread[0]!,
+      pointLeft: pointBudget,
+      pointBudget,
+      nulls: 0,
+      done: false,
+    });
+  }
+  return { topics, partitions };
+}
+
+async function fetchRound(
+  admin: kafka.Admin,
+  group: PartitionState[],
+  timeoutMs: number,
+  options: SamplerOptions,
+): Promise<void> {
+  const requests: PartitionFetch[] = group.map((s) => ({
+    topic: s.target.topic,
+    topicId: s.target.topicId,
+    partition: s.target.partition,
+    offset: s.cursor,
+    maxBytes: fetchBytes(s),
+  }));
+  let results: PartitionFetchResult[];
+  try {
+    results = await withTimeout(
+      fetchFromLeader(admin, group[0]!.target.leader, requests),
+      timeoutMs,
+    );
+  } catch (e) {
+    for (const topic of new Set(group.map((s) => s.topic))) {
+      topic.failedInRow++;
+      topic.sample.failures++;
+      topic.sample.lastError = e instanceof Error ? e.message : String(e);
+      if (topic.failedInRow >= options.limits.maxContinuousFailedBatches) topic.stopped = true;
+    }
+    return;
+  }
+  for (const topic of new Set(group.map((s) => s.topic))) topic.failedInRow = 0;
+  for (const s of group) {
+    const r = results.find((x) => x.topic === s.target.topic && x.partition === s.target.partition);
+    if (r) absorb(s, r, options.limits);
+  }
+}
+
+/** Takes what one fetch returned for a partition into its topic's sample. */
+function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimits): void {
+  const withRecords = r.errorCode === 0 ? r.batches.filter((b) => b.records.length > 0) : [];
+  if (withRecords.length === 0) {
+    s.nulls++;
+    if (s.nulls >= limits.maxConsecutiveNulls) s.done = true;
+    else nextPoint(s);
+    return;
+  }
+  s.nulls = 0;
+  const stats = s.topic.sample.stats;
+  for (const b of withRecords) {
+    const take = Math.min(b.records.length, s.pointLeft, s.topic.remaining);
+    if (take <= 0) break;
+    stats.batches++;
+    stats.logBytes += b.sizeBytes;
+    stats.batchRecords += b.recordCount;
+    for (const rec of b.records.slice(0, take)) {
+      stats.records++;
+      stats.payloadBytes += (rec.key?.length ?? 0) + (rec.value?.length ?? 0) + rec.headerBytes;
+      if (rec.key !== null) stats.keyedRecords++;
+    }
+    s.pointLeft -= take;
+    s.topic.remaining -= take;
+    s.cursor = b.nextOffset;
+  }
+  const nextStart = s.points[s.point + 1];
+  if (
+    s.pointLeft <= 0 || s.cursor >= s.target.endOffset ||
+    (nextStart !== undefined && s.cursor >= nextStart)
+  ) {
+    nextPoint(s);
+  }
+}
+
+function nextPoint(s: PartitionState): void {
+  s.point++;
+  const start = s.points[s.point];
+  if (start === undefined || s.cursor >= s.target.endOffset) {
+    s.done = true;
+    return;
+  }
+  s.cursor = start > s.cursor ? start : s.cursor;
+  s.pointLeft = s.pointBudget;
+}
+
+/** Enough bytes for this point's remaining records at the topic's bytes per record so far. */
+function fetchBytes(s: PartitionState): number {
+  const st = s.topic.sample.stats;
+  const perRecord = st.batchRecords > 0 ? st.logBytes / st.batchRecords : 512;
+  const want = Math.ceil(Math.min(s.pointLeft, s.topic.remaining) * perRecord * 1.2) + 1024;
+  return Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, want));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`fetch timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,130 @@
+// Unit tests for the argv parser, the --help text and the secret-safe JSON error locator.
+
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { helpText, parseArgs, settingByFlag, SETTINGS } from "../../src/config/mod.ts";
+import { jsonErrorPosition } from "../../src/config/_json.ts";
+
+function raw(argv: string[]): Record<string, string> {
+  const { values, problems } = parseArgs(argv);
+  assertEquals(problems, []);
+  return Object.fromEntries([...values].map(([s, v]) => [s.flag, v]));
+}
+
+Deno.test("parseArgs() reads --name value and --name=value, the last one winning", () => {
+  assertEquals(raw(["--sampling-days", "3", "--output-dir=out", "--sampling-days=4"]), {
+    "--sampling-days": "4",
+    "--output-dir": "out",
+  });
+});
+
+Deno.test("parseArgs() takes a value that starts with - when it is not a flag", () => {
+  assertEquals(raw(["--sampling-days", "-1"]), { "--sampling-days": "-1" });
+});
+
+Deno.test("parseArgs() booleans: bare, --no-, =value, and a following boolean word", () => {
+  assertEquals(raw(["--include-internal-topics"]), { "--include-internal-topics": "true" });
+  assertEquals(raw(["--no-include-internal-topics"]), { "--include-internal-topics": "false" });
+  assertEquals(raw(["--use-sample-records=False"]), { "--use-sample-records": "False" });
+  assertEquals(raw(["--use-sample-records", "0"]), { "--use-sample-records": "0" });
+});
+
+Deno.test("parseArgs() switches and their short forms", () => {
+  assertEquals(raw(["-q", "-h", "--version"]), {
+    "--quiet": "true",
+    "--help": "true",
+    "--version": "true",
+  });
+  assertEquals(parseArgs(["--quiet=yes"]).problems, ["--quiet takes no value"]);
+  assertEquals(parseArgs(["--no-quiet"]).problems, [
+    "unknown option --no-quiet; --quiet has no --no- form, leave it out instead",
+  ]);
+  assertEquals(parseArgs(["--no-sampling-days"]).problems, [
+    "unknown option --no-sampling-days; --sampling-days takes a value, e.g. --sampling-days 7",
+  ]);
+});
+
+Deno.test("parseArgs() a missing value names the flag and shows an example", () => {
+  assertEquals(parseArgs(["--sampling-days"]).problems, [
+    "--sampling-days needs a value, e.g. --sampling-days 7",
+  ]);
+  assertEquals(parseArgs(["--kafka-credentials", "--sampling-days", "3"]).problems, [
+    "--kafka-credentials needs a value (JSON, quoted as one shell word)",
+  ]);
+});
+
+Deno.test("parseArgs() suggests the closest flag for an unknown one", () => {
+  assertEquals(parseArgs(["--topic-filters=a"]).problems, [
+    "unknown option --topic-filters; did you mean --topic-filter?",
+  ]);
+  assertEquals(parseArgs(["--no-include-internal-topic"]).problems, [
+    "unknown option --no-include-internal-topic; did you mean --no-include-internal-topics?",
+  ]);
+  assertEquals(parseArgs(["--frobnicate"]).problems, [
+    "unknown option --frobnicate; see --help for the options",
+  ]);
+});
+
+Deno.test("parseArgs() never quotes a stray argument, which may be a piece of a secret", () => {
+  const { problems } = parseArgs(["--kafka-credentials", '[{"sasl.password":', '"s3cr3t-pa55"}]']);
+  assertEquals(problems.length, 1);
+  assert(!problems[0]!.includes("s3cr3t"));
+  assertStringIncludes(problems[0]!, "number 3 on the command line");
+});
+
+Deno.test("every flag is the kebab-case of its variable", () => {
+  for (const s of SETTINGS) {
+    if (s.env) assertEquals(s.flag, `--${s.env.toLowerCase().replaceAll("_", "-")}`);
+    assertEquals(settingByFlag(s.flag), s);
+  }
+});
+
+Deno.test("helpText() lists every variable and flag with its default, within 100 columns", () => {
+  const text = helpText();
+  for (const s of SETTINGS) {
+    assertStringIncludes(text, s.flag);
+    if (s.short) assertStringIncludes(text, `${s.short}, ${s.flag}`);
+    if (s.env) assertStringIncludes(text, s.env);
+    if (s.kind !== "switch") {
+      // Defaults may wrap onto the next line, so compare with whitespace collapsed.
+      const flat = text.replace(/\s+/g, " ");
+      assertStringIncludes(flat, `Default: ${s.defaultText ?? s.default ?? "unset"}.`);
+    }
+  }
+  for (const d of ["Default: 7.", "Default: 10485760.", "Default: 2.0.", "Default: False."]) {
+    assertStringIncludes(text.replace(/\s+/g, " "), d);
+  }
+  for (
+    const title of [
+      "Kafka & credentials:",
+      "Analysis:",
+      "Sampling:",
+      "Workers:",
+      "Output & logging:",
+    ]
+  ) {
+    assertStringIncludes(text, title);
+  }
+  assertStringIncludes(
+    text.replace(/\s+/g, " "),
+    "Flags override the environment, which overrides .env",
+  );
+  for (const line of text.split("\n")) assert(line.length <= 100, `too long: ${line}`);
+});
+
+Deno.test("jsonErrorPosition() agrees with V8 where V8 gives a position", () => {
+  for (
+    const text of ['{"a":1 "b"}', '[{"x": "pw"', '[{"a":"b"}] x', '{"a":"\n"}', '[{"k":"v",}]']
+  ) {
+    let v8: number | undefined;
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      v8 = Number(/at position (\d+)/.exec((e as Error).message)?.[1]);
+    }
+    assertEquals(jsonErrorPosition(text), v8, text);
+  }
+  assertEquals(jsonErrorPosition("[1]"), null);
+  assertEquals(jsonErrorPosition(""), 0);
+  assertEquals(jsonErrorPosition("[1,]"), 3);
+  assertEquals(jsonErrorPosition("s3cr3t"), 0);
+});

@@ -1,0 +1,391 @@
+// Unit tests for loadConfig(): defaults, precedence (flags > environment > .env > default),
+// value parsing and its messages, and reporting every problem at once.
+
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { ConfigError, ENV_NAMES, loadConfig } from "../../src/config/mod.ts";
+import type { Settings } from "../../src/config/types.ts";
+import {
+  CREDENTIALS,
+  CWD,
+  fakeEnv,
+  fakeFiles,
+  load,
+  loadAny,
+  problems,
+  problemWith,
+  SECRET,
+} from "./_config_fixtures.ts";
+
+const MIB = 1_048_576;
+const K = { KAFKA_CREDENTIALS: CREDENTIALS };
+
+Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new settings", async () => {
+  const { settings } = await load();
+  const expected: Settings = {
+    method: "sampling",
+    includeInternalTopics: false,
+    topicFilter: [],
+    model: {
+      samplingDays: 7,
+      minRecommendedPartitions: 6,
+      minConsumptionThroughput: 10 * MIB,
+      requiredThroughputFactor: 3,
+      consumerThroughputPerPartition: 10 * MIB,
+      producerThroughputPerPartition: null,
+      partitionRounding: "none",
+      minSampleRecords: 100,
+    },
+    sampling: {
+      batchSize: 10000,
+      maxConsecutiveNulls: 50,
+      timeoutSeconds: 2,
+      maxContinuousFailedBatches: 5,
+    },
+    maxClusterWorkers: 3,
+    maxWorkersPerCluster: 8,
+    outputDir: "reports",
+    useAwsSecretsManager: false,
+    confluentCloudApiSecretPath: null,
+    kafkaApiSecretPaths: [],
+    logLevel: "info",
+    quiet: false,
+    verbose: false,
+  };
+  assertEquals(settings, expected);
+});
+
+// --- precedence ----------------------------------------------------------------------
+
+const DOTENV = `${CWD}/.env`;
+
+Deno.test("loadConfig() precedence: a flag beats the environment", async () => {
+  const { settings } = await load({
+    argv: ["--sampling-days", "3"],
+    env: { ...K, SAMPLING_DAYS: "4" },
+  });
+  assertEquals(settings.model.samplingDays, 3);
+});
+
+Deno.test("loadConfig() precedence: a flag beats .env", async () => {
+  const { settings } = await load({
+    argv: ["--sampling-days=3"],
+    files: { [DOTENV]: "SAMPLING_DAYS=5\n" },
+  });
+  assertEquals(settings.model.samplingDays, 3);
+});
+
+Deno.test("loadConfig() precedence: the environment beats .env", async () => {
+  const { settings } = await load({
+    env: { ...K, SAMPLING_DAYS: "4" },
+    files: { [DOTENV]: "SAMPLING_DAYS=5\n" },
+  });
+  assertEquals(settings.model.samplingDays, 4);
+});
+
+Deno.test("loadConfig() precedence: .env beats the default", async () => {
+  const { settings } = await load({ files: { [DOTENV]: "# comment\nSAMPLING_DAYS=5\n" } });
+  assertEquals(settings.model.samplingDays, 5);
+});
+
+Deno.test("loadConfig() precedence: a flag beats the environment and .env together", async () => {
+  const { settings } = await load({
+    argv: ["--output-dir", "flag-dir"],
+    env: { ...K, OUTPUT_DIR: "env-dir" },
+    files: { [DOTENV]: "OUTPUT_DIR=file-dir" },
+  });
+  assertEquals(settings.outputDir, "flag-dir");
+});
+
+Deno.test("loadConfig() reads KAFKA_CREDENTIALS from .env, JSON in single quotes", async () => {
+  const config = await load({
+    env: {},
+    files: { [DOTENV]: `KAFKA_CREDENTIALS='${CREDENTIALS}'\n` },
+  });
+  assertEquals(config.credentials.clusters.map((c) => c.clusterId), ["lkc-1"]);
+});
+
+Deno.test("loadConfig() --env-file replaces ./.env and is relative to the working directory", async () => {
+  const { settings } = await load({
+    argv: ["--env-file", "conf/prod.env"],
+    files: { [DOTENV]: "SAMPLING_DAYS=5", [`${CWD}/conf/prod.env`]: "SAMPLING_DAYS=6" },
+  });
+  assertEquals(settings.model.samplingDays, 6);
+});
+
+Deno.test("loadConfig() --env-file that does not exist is a problem; a missing ./.env is not", async () => {
+  const list = await problems({ argv: ["--env-file", "nope.env"] });
+  assertEquals(list, [`--env-file nope.env does not exist (looked for ${CWD}/nope.env)`]);
+  await load({ files: {} });
+});
+
+Deno.test("loadConfig() names .env in problems with values from it", async () => {
+  const list = await problems({ files: { [DOTENV]: "SAMPLING_DAYS=seven" } });
+  assertEquals(list, [
+    'SAMPLING_DAYS (in .env): "seven" is not a whole number; use a whole number of days ≥ 1, e.g. 7',
+  ]);
+});
+
+Deno.test("loadConfig() suggests the variable a misspelt .env key was meant to be", async () => {
+  const list = await problems({ files: { [DOTENV]: "SAMPLNG_DAYS=3\nOTHER_TOOL_TOKEN=x\n" } });
+  assertEquals(list, [
+    ".env: SAMPLNG_DAYS is not a setting of this tool; did you mean SAMPLING_DAYS?",
+  ]);
+});
+
+Deno.test("loadConfig() treats an empty variable as unset, so lower sources and defaults apply", async () => {
+  const { settings } = await load({
+    env: { ...K, SAMPLING_DAYS: "", OUTPUT_DIR: "  " },
+    files: { [DOTENV]: "SAMPLING_DAYS=5" },
+  });
+  assertEquals(settings.model.samplingDays, 5);
+  assertEquals(settings.outputDir, "reports");
+});
+
+Deno.test("loadConfig() reads only its own variables, one by one", async () => {
+  const env = fakeEnv(K);
+  await loadConfig([], env, fakeFiles({}), CWD);
+  assertEquals([...env.asked].sort(), [...ENV_NAMES].sort());
+});
+
+Deno.test("loadConfig() turns a denied variable into one problem naming the --allow-env flag", async () => {
+  const env = {
+    get(name: string): string | undefined {
+      if (name === "SAMPLING_DAYS" || name === "LOG_LEVEL") throw new Deno.errors.NotCapable("no");
+      return name === "KAFKA_CREDENTIALS" ? CREDENTIALS : undefined;
+    },
+  };
+  const e = await loadConfig([], env, fakeFiles({}), CWD).catch((e) => e);
+  assert(e instanceof ConfigError);
+  assertEquals(e.problems.length, 1);
+  assertStringIncludes(e.problems[0]!, "SAMPLING_DAYS, LOG_LEVEL");
+  assertStringIncludes(e.problems[0]!, `--allow-env=${ENV_NAMES.join(",")}`);
+});
+
+// --- value kinds ---------------------------------------------------------------------
+
+for (
+  const [text, value] of [
+    ["True", true],
+    ["true", true],
+    ["1", true],
+    ["False", false],
+    ["false", false],
+    ["0", false],
+  ] as const
+) {
+  Deno.test(`loadConfig() boolean spelling ${text} means ${value}, in the environment and as --x=${text}`, async () => {
+    const fromEnv = await load({ env: { ...K, INCLUDE_INTERNAL_TOPICS: text } });
+    assertEquals(fromEnv.settings.includeInternalTopics, value);
+    const fromFlag = await load({ argv: [`--include-internal-topics=${text}`] });
+    assertEquals(fromFlag.settings.includeInternalTopics, value);
+  });
+}
+
+Deno.test("loadConfig() a bare boolean flag means true, --no-x false, and `--x False` is read as a value", async () => {
+  const env = { ...K, INCLUDE_INTERNAL_TOPICS: "False", USE_AWS_SECRETS_MANAGER: "False" };
+  assertEquals(
+    (await load({ argv: ["--include-internal-topics"], env })).settings.includeInternalTopics,
+    true,
+  );
+  const no = await load({
+    argv: ["--no-include-internal-topics"],
+    env: { ...K, INCLUDE_INTERNAL_TOPICS: "1" },
+  });
+  assertEquals(no.settings.includeInternalTopics, false);
+  const spaced = await load({
+    argv: ["--include-internal-topics", "False", "--sampling-days", "2"],
+    env,
+  });
+  assertEquals(spaced.settings.includeInternalTopics, false);
+  assertEquals(spaced.settings.model.samplingDays, 2);
+});
+
+Deno.test("loadConfig() rejects a boolean it does not know, saying which spellings work", async () => {
+  const list = await problems({ env: { ...K, USE_SAMPLE_RECORDS: "yes" } });
+  assertEquals(list, [
+    'USE_SAMPLE_RECORDS: "yes" is not True or False; use True or False (or true, false, 1, 0)',
+  ]);
+});
+
+Deno.test("loadConfig() TOPIC_FILTER splits on commas, trims, lower-cases and drops empties", async () => {
+  const { settings } = await load({
+    env: { ...K, TOPIC_FILTER: " Orders, PAYMENTS ,,orders, x " },
+  });
+  assertEquals(settings.topicFilter, ["orders", "payments", "x"]);
+});
+
+Deno.test("loadConfig() an empty TOPIC_FILTER matches every topic, and --topic-filter= overrides the environment", async () => {
+  assertEquals((await load({ env: { ...K, TOPIC_FILTER: "" } })).settings.topicFilter, []);
+  const { settings } = await load({
+    argv: ["--topic-filter="],
+    env: { ...K, TOPIC_FILTER: "a,b" },
+  });
+  assertEquals(settings.topicFilter, []);
+});
+
+Deno.test("loadConfig() reads numbers: fractions for the factor and the timeout, whole numbers elsewhere", async () => {
+  const { settings } = await load({
+    env: {
+      ...K,
+      REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "1.5",
+      SAMPLING_TIMEOUT_SECONDS: "0.25",
+      PRODUCER_THROUGHPUT_PER_PARTITION: "5242880",
+      MIN_CONSUMPTION_THROUGHPUT: "0",
+    },
+  });
+  assertEquals(settings.model.requiredThroughputFactor, 1.5);
+  assertEquals(settings.sampling.timeoutSeconds, 0.25);
+  assertEquals(settings.model.producerThroughputPerPartition, 5242880);
+  assertEquals(settings.model.minConsumptionThroughput, 0);
+});
+
+Deno.test("loadConfig() says what is wrong with a number and what would be right", async () => {
+  const list = await problems({
+    env: {
+      ...K,
+      SAMPLING_DAYS: "seven",
+      SAMPLING_BATCH_SIZE: "2.5",
+      MIN_RECOMMENDED_PARTITIONS: "0",
+      REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "0",
+    },
+  });
+  assertEquals(list, [
+    'MIN_RECOMMENDED_PARTITIONS: "0" is less than 1; use a whole number of partitions ≥ 1, e.g. 6',
+    'REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "0" is not more than 0; use a number > 0, e.g. 3',
+    'SAMPLING_DAYS: "seven" is not a whole number; use a whole number of days ≥ 1, e.g. 7',
+    'SAMPLING_BATCH_SIZE: "2.5" is not a whole number; use a whole number of records ≥ 1, e.g. 10000',
+  ]);
+});
+
+Deno.test("loadConfig() names the flag when a bad value came from one", async () => {
+  const list = await problems({ argv: ["--sampling-days", "-1"] });
+  assertEquals(list, [
+    'SAMPLING_DAYS (--sampling-days): "-1" is less than 1; use a whole number of days ≥ 1, e.g. 7',
+  ]);
+});
+
+Deno.test("loadConfig() an empty flag value is a problem unless the setting may be unset", async () => {
+  const list = await problems({ argv: ["--sampling-days="] });
+  assertEquals(list, [
+    "SAMPLING_DAYS (--sampling-days) is empty; use a whole number of days ≥ 1, e.g. 7",
+  ]);
+  const { settings } = await load({
+    argv: ["--producer-throughput-per-partition="],
+    env: { ...K, PRODUCER_THROUGHPUT_PER_PARTITION: "100" },
+  });
+  assertEquals(settings.model.producerThroughputPerPartition, null);
+});
+
+Deno.test("loadConfig() enums ignore case and treat _ as -", async () => {
+  const { settings } = await load({
+    env: { ...K, PARTITION_ROUNDING: "POWER_OF_TWO", LOG_LEVEL: "Debug" },
+  });
+  assertEquals(settings.model.partitionRounding, "power-of-two");
+  assertEquals(settings.logLevel, "debug");
+  const list = await problems({ argv: ["--partition-rounding", "fibonacci"] });
+  assertEquals(list, [
+    'PARTITION_ROUNDING (--partition-rounding): "fibonacci" is not one of none, power-of-two, ' +
+    "broker-multiple; use one of none, power-of-two, broker-multiple",
+  ]);
+});
+
+// --- method and logging --------------------------------------------------------------
+
+Deno.test("loadConfig() --method overrides USE_SAMPLE_RECORDS", async () => {
+  const confluent = JSON.stringify({
+    confluent_cloud_api_key: "K",
+    confluent_cloud_api_secret: SECRET,
+  });
+  const metrics = await load({
+    argv: ["--method", "metrics-api"],
+    env: { ...K, USE_SAMPLE_RECORDS: "True", CONFLUENT_CLOUD_CREDENTIAL: confluent },
+  });
+  assertEquals(metrics.settings.method, "metrics_api");
+  assertEquals(metrics.credentials.confluentCloud, { apiKey: "K", apiSecret: SECRET });
+  const sampling = await load({
+    argv: ["--method=sampling"],
+    env: { ...K, USE_SAMPLE_RECORDS: "False" },
+  });
+  assertEquals(sampling.settings.method, "sampling");
+  const byEnv = await load({
+    env: { ...K, USE_SAMPLE_RECORDS: "False", CONFLUENT_CLOUD_CREDENTIAL: confluent },
+  });
+  assertEquals(byEnv.settings.method, "metrics_api");
+});
+
+Deno.test("loadConfig() --quiet shows warnings and errors only, --verbose debug; both is a problem", async () => {
+  assertEquals((await load({ argv: ["-q"] })).settings.logLevel, "warning");
+  assertEquals(
+    (await load({ argv: ["--quiet"], env: { ...K, LOG_LEVEL: "error" } })).settings.logLevel,
+    "error",
+  );
+  const verbose = await load({ argv: ["-v"] });
+  assertEquals([verbose.settings.logLevel, verbose.settings.verbose], ["debug", true]);
+  assertEquals(await problems({ argv: ["-q", "-v"] }), [
+    "--quiet and --verbose contradict each other; give one",
+  ]);
+});
+
+// --- help, version, usage ------------------------------------------------------------
+
+Deno.test("loadConfig() --help and -h return the help text, even next to other mistakes", async () => {
+  for (const argv of [["--help"], ["-h"], ["--bogus", "--help"]]) {
+    const loaded = await loadConfig(argv, fakeEnv({}), fakeFiles({}), CWD);
+    assert("help" in loaded);
+    assertStringIncludes(loaded.text, "Usage:");
+  }
+  const version = await loadConfig(["--version"], fakeEnv({}), fakeFiles({}), CWD);
+  assertEquals(version, { version: true });
+});
+
+Deno.test("loadConfig() reports an unknown flag with the closest known one", async () => {
+  const list = await problems({ argv: ["--sampling-day", "3"] });
+  assertEquals(list, [
+    "unknown option --sampling-day; did you mean --sampling-days?",
+  ]);
+});
+
+Deno.test("loadConfig() reports every problem at once", async () => {
+  const list = await problems({
+    argv: ["--sampling-dayz=3", "--max-cluster-workers"],
+    env: {
+      KAFKA_CREDENTIALS: JSON.stringify([{ kafka_cluster_id: "a", "sasl.password": SECRET }]),
+      SAMPLING_TIMEOUT_SECONDS: "soon",
+      LOG_LEVEL: "loud",
+      USE_SAMPLE_RECORDS: "maybe",
+    },
+    files: { [DOTENV]: "MAX_WORKERS_PER_CLUSTER=0" },
+  });
+  for (
+    const needle of [
+      "--sampling-dayz",
+      "--max-cluster-workers needs a value",
+      "SAMPLING_TIMEOUT_SECONDS",
+      "LOG_LEVEL",
+      "USE_SAMPLE_RECORDS",
+      "MAX_WORKERS_PER_CLUSTER (in .env)",
+      'KAFKA_CREDENTIALS: item 1 (a) has no "bootstrap.servers"',
+      'KAFKA_CREDENTIALS: item 1 (a) has no "sasl.username"',
+    ]
+  ) problemWith(list, needle);
+  assertEquals(list.length, 8);
+});
+
+Deno.test("loadConfig() collects every password for output scrubbing", async () => {
+  const two = JSON.stringify([
+    {
+      kafka_cluster_id: "a",
+      "bootstrap.servers": "h:1",
+      "sasl.username": "u",
+      "sasl.password": "p1",
+    },
+    {
+      kafka_cluster_id: "b",
+      "bootstrap.servers": "h:2",
+      "sasl.username": "u",
+      "sasl.password": "p2",
+    },
+  ]);
+  const config = await loadAny({ env: { KAFKA_CREDENTIALS: two } });
+  assertEquals(config.secrets, ["p1", "p2"]);
+});
