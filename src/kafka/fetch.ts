@@ -83,7 +83,7 @@ export async function fetchFromLeader(
   }
   const conn = await admin.connections.get({ host: leader.host, port: leader.port });
   const total = partitions.reduce((s, p) => s + p.maxBytes, 0);
-  const response = await api.async(
+  const response = await partialOnError(api.async(
     conn,
     0, // maxWaitMs: never wait for more data
     1,
@@ -103,7 +103,7 @@ export async function fetchFromLeader(
     })),
     [],
     "",
-  );
+  ));
   const results: PartitionFetchResult[] = [];
   for (const t of response.responses) {
     const entry = topics.get(t.topicId);
@@ -150,6 +150,28 @@ function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch[] {
     codec: CODECS[b.attributes & 0x07] ?? "none",
     records,
   }];
+}
+
+/**
+ * The client rejects a whole response when any partition carries an error code (e.g. an
+ * offset that retention deleted). The other partitions' data is still good: keep the
+ * response, and let each partition's errorCode speak for itself.
+ */
+async function partialOnError(
+  request: Promise<kafka.fetchV17.FetchResponse>,
+): Promise<kafka.fetchV17.FetchResponse> {
+  try {
+    return await request;
+  } catch (e) {
+    const response = (e as { response?: unknown }).response;
+    if (isFetchResponse(response)) return response;
+    throw e;
+  }
+}
+
+function isFetchResponse(value: unknown): value is kafka.fetchV17.FetchResponse {
+  return typeof value === "object" && value !== null &&
+    Array.isArray((value as { responses?: unknown }).responses);
 }
 
 const apis = new WeakMap<kafka.Admin, Promise<FetchApi>>();

@@ -9,6 +9,7 @@ import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import { type RunStats, summarizeCluster } from "../model/summary.ts";
 import { floorToHour } from "../model/window.ts";
+import { chunkTopics } from "../plan/chunks.ts";
 import { planCluster } from "../plan/cluster_plan.ts";
 import type { ClusterReport } from "../report/types.ts";
 import { measureBySampling } from "../sources/sampling.ts";

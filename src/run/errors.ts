@@ -9,7 +9,7 @@ export function describeError(e: unknown, maxDepth = 6): string {
     seen.add(err);
     if (err instanceof Error) {
       const code = (err as { code?: unknown }).code;
-      const message = err.message.trim() ||
+      const message = err.message.trim().replace(/\.$/, "") ||
         (typeof code === "string" && !code.startsWith("PLT_KFK") ? code : err.name);
       if (message && !parts.includes(message)) parts.push(message);
       const nested = (err as { errors?: unknown }).errors;

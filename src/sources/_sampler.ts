@@ -21,7 +21,11 @@ export interface SampleTarget {
 
 export interface TopicSample {
   stats: SampleStats;
-  /** Fetches that failed or timed out. */
+  /** Partition reads answered by the broker. */
+  fetches: number;
+  /** Partition reads that returned no record. */
+  nulls: number;
+  /** Fetch requests that failed or timed out. */
   failures: number;
   lastError: string | null;
 }
@@ -109,6 +113,8 @@ function initialState(targets: readonly SampleTarget[], options: SamplerOptions)
             payloadBytes: 0,
             keyedRecords: 0,
           },
+          fetches: 0,
+          nulls: 0,
           failures: 0,
           lastError: null,
         },
@@ -179,8 +185,10 @@ async function fetchRound(
 
 /** Takes what one fetch returned for a partition into its topic's sample. */
 function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimits): void {
+  s.topic.sample.fetches++;
   const withRecords = r.errorCode === 0 ? r.batches.filter((b) => b.records.length > 0) : [];
   if (withRecords.length === 0) {
+    s.topic.sample.nulls++;
     s.nulls++;
     if (s.nulls >= limits.maxConsecutiveNulls) s.done = true;
     else nextPoint(s);

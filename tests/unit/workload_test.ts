@@ -33,6 +33,7 @@ Deno.test("demo profile covers every case the analyzer must handle", async () =>
   assert(profile.topics.some((t) => t.traffic?.keys.kind === "hot"));
   assert(profile.topics.some((t) => t.traffic?.dailyPeak));
   assert(profile.topics.some((t) => t.name.startsWith("_")));
+  assert(profile.topics.some((t) => t.partitions > 6), "an over-partitioned topic");
 });
 
 Deno.test("recordsInHour() follows the declared days, daily peak and growth", () => {
