@@ -45,23 +45,24 @@ export async function analyzeCluster(
   try {
     const plan = await planCluster(cluster, settings);
     options.onPlan?.(plan.topics.length);
-    const measurements: TopicMeasurement[] = await measureBySampling(
-      cluster,
-      plan.brokers,
-      plan.topics,
-      {
-        analysisTime: options.analysisTime,
-        samplingDays: settings.model.samplingDays,
-        limits: settings.sampling,
-      },
-    );
-    const order = new Map(plan.topics.map((t, i) => [t.name, i]));
-    measurements.sort((a, b) => (order.get(a.topic) ?? 0) - (order.get(b.topic) ?? 0));
-    const topics = measurements.map((m) => {
-      const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
-      options.onTopic?.(r);
-      return r;
-    });
+    const topics: TopicResult[] = [];
+    for (const chunk of chunkTopics(plan.topics)) {
+      const measurements: TopicMeasurement[] = await measureBySampling(
+        cluster,
+        plan.brokers,
+        chunk,
+        {
+          analysisTime: options.analysisTime,
+          samplingDays: settings.model.samplingDays,
+          limits: settings.sampling,
+        },
+      );
+      for (const m of measurements) {
+        const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
+        options.onTopic?.(r);
+        topics.push(r);
+      }
+    }
     return {
       ...base,
       brokerCount: plan.brokers.length,

@@ -209,10 +209,53 @@ Deno.test("analyze (sampling) over SASL_SSL matches the seeded ground truth", as
         );
         assert(topic("account_balances").warnings.includes("compacted"));
         assert(topic("account_balances").is_compacted);
+        assertEquals(topic("legacy_events").action, "over_partitioned");
         assert(
           ![...byName.keys()].some((n) => n.startsWith("_")),
           "internal topics only on request",
         );
+      },
+    );
+
+    await t.step(
+      "self-managed entries: PLAINTEXT with only id and bootstrap, SCRAM over SASL_SSL",
+      async () => {
+        const cwd3 = await Deno.makeTempDir({ prefix: "kpr-e2e-" });
+        const again = await runCli([], {
+          env: {
+            ...env,
+            TOPIC_FILTER: `${prefix}stock_trades_with`,
+            KAFKA_CREDENTIALS: kafkaCredentials([
+              {
+                kafka_cluster_id: "plain",
+                "bootstrap.servers": info.plaintextBootstrap,
+                "security.protocol": "PLAINTEXT",
+              },
+              {
+                kafka_cluster_id: "scram",
+                "bootstrap.servers": info.saslSslBootstrap,
+                "sasl.mechanism": "SCRAM-SHA-512",
+                "sasl.username": "analyst",
+                "sasl.password": "analyst-secret",
+                "ssl.ca.location": info.caFile,
+              },
+            ]),
+          },
+          cwd: cwd3,
+        });
+        assertEquals(again.code, 0, again.stderr);
+        assertStringIncludes(again.stderr, "clusters analysed: 2, succeeded: 2, failed: 0");
+        const files = [...Deno.readDirSync(join(cwd3, "reports"))].map((e) => e.name);
+        for (const id of ["plain", "scram"]) {
+          const name = files.find((f) =>
+            f.startsWith(`${id}-recommender-`) && f.endsWith("-report.json")
+          );
+          assert(name, `no JSON report for ${id}`);
+          const r: JsonReport = JSON.parse(await Deno.readTextFile(join(cwd3, "reports", name)));
+          assertEquals(r.topics.map((x) => x.records_in_window), [
+            topic("stock_trades_with_totals").records_in_window,
+          ]);
+        }
       },
     );
 
