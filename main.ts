@@ -3,18 +3,21 @@
 // 0 ok, 1 internal error, 2 usage or configuration error, 3 finished with some clusters or
 // topics failed, 4 a --fail-on gate tripped.
 import { ConfigError, denoEnv, loadConfig } from "./src/config/mod.ts";
+import { resolveAwsCredentials } from "./src/config/aws_secrets.ts";
 import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
 import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
 import { makeScrubber, type Scrubber } from "./src/cli/scrub.ts";
-import { describeError } from "./src/run/errors.ts";
-import { runAnalysis } from "./src/run/run.ts";
+import { describeError } from "./src/describe_error.ts";
+import { runAnalysis, type RunOptions } from "./src/run/run.ts";
+import { StatusConsole } from "./src/cli/status_console.ts";
 import { VERSION } from "./src/version.ts";
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, partial: 3, gate: 4 } as const;
 
 const NAME = "kafka-partition-recommender";
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** `options` lets tests run the real CLI in-process with, e.g., a crashing worker module. */
+export async function main(argv: readonly string[], options: RunOptions = {}): Promise<number> {
   let scrub: Scrubber = (text) => text;
   let verbose = argv.includes("--verbose") || argv.includes("-v");
   try {
@@ -27,12 +30,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(`${NAME} ${VERSION}`);
       return EXIT.ok;
     }
-    scrub = makeScrubber(loaded.config.secrets);
+    // Rebuilt on each use until the credentials are resolved: values read from AWS Secrets
+    // Manager join `secrets` while runnable() reads them, even when it then fails.
+    const { secrets } = loaded.config;
+    scrub = (text) => makeScrubber(secrets)(text);
     verbose = loaded.config.settings.verbose;
-    const config = runnable(loaded.config);
-    await setupLogging({ level: config.settings.logLevel, scrub });
+    const config = await runnable(loaded.config);
+    scrub = makeScrubber(config.secrets);
+    const stderr = new StatusConsole(Deno.stderr, Deno.stderr.isTerminal());
+    await setupLogging({
+      level: config.settings.logLevel,
+      scrub,
+      write: (line) => stderr.line(line),
+    });
     try {
-      const outcome = await runAnalysis(config);
+      const outcome = await runAnalysis(config, { ...options, progress: stderr });
       return outcome.failedClusters > 0 || outcome.failedTopics > 0 ? EXIT.partial : EXIT.ok;
     } finally {
       await teardownLogging();
@@ -49,22 +61,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** The methods and credential sources this version can run; the others are a usage error. */
-function runnable(config: RunConfig | PendingRunConfig): RunConfig {
-  const problems: string[] = [];
-  if (config.credentials === null) {
-    problems.push(
-      "USE_AWS_SECRETS_MANAGER: reading credentials from AWS Secrets Manager is not available in this " +
-        "version yet; set USE_AWS_SECRETS_MANAGER=False and give KAFKA_CREDENTIALS instead",
-    );
-  }
+/**
+ * The methods this version can run (the others are a usage error), with the credentials
+ * fetched from AWS Secrets Manager when they are kept there.
+ */
+async function runnable(config: RunConfig | PendingRunConfig): Promise<RunConfig> {
   if (config.settings.method === "metrics_api") {
-    problems.push(
+    throw new ConfigError([
       "USE_SAMPLE_RECORDS: the Confluent Cloud Metrics API method is not available in this version yet; " +
-        "set USE_SAMPLE_RECORDS=True (or --method sampling)",
-    );
+      "set USE_SAMPLE_RECORDS=True (or --method sampling)",
+    ]);
   }
-  if (problems.length > 0 || config.credentials === null) throw new ConfigError(problems);
+  if (config.credentials === null) return await resolveAwsCredentials(config);
   return { ...config, credentials: config.credentials };
 }
 

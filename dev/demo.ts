@@ -48,7 +48,7 @@ const env = {
 };
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 const { code } = await new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", main],
+  args: ["run", "--unstable-worker-options", "-A", main],
   cwd: REPO_ROOT,
   env,
   stdin: "null",

@@ -48,12 +48,14 @@ export async function seedProfile(
     retries: 3,
   });
   const admin = new kafka.Admin(base);
-  const producer = new kafka.Producer({ ...base, idempotent: false, acks: kafka.ProduceAcks.ALL });
+  // Idempotent: a send retried after a lost answer must not write its records twice, or
+  // the ground truth would be off by a batch.
+  const producer = new kafka.Producer({ ...base, idempotent: true, acks: kafka.ProduceAcks.ALL });
   try {
     await recreateTopics(admin, profile.topics, log);
     let records = 0;
     const queue = [...profile.topics];
-    const workers = Array.from({ length: options.concurrency ?? 4 }, async () => {
+    const workers = Array.from({ length: options.concurrency ?? 16 }, async () => {
       for (let t = queue.shift(); t; t = queue.shift()) {
         const n = await produceTopic(producer, profile, t, options);
         records += n;
@@ -82,12 +84,20 @@ async function recreateTopics(
   const existing = (await admin.listTopics({ includeInternals: true })).filter((n) => names.has(n));
   if (existing.length > 0) {
     log(`replacing ${existing.length} existing topic(s) so the counts stay exact`);
-    await admin.deleteTopics({ topics: existing });
+    for (let i = 0; i < existing.length; i += 200) {
+      await admin.deleteTopics({ topics: existing.slice(i, i + 200) });
+    }
     await waitUntil(async () => {
       const now = new Set(await admin.listTopics({ includeInternals: true }));
       return existing.every((n) => !now.has(n));
     }, "deleted topics to disappear");
   }
+  // One CreateTopics request per group of topics that share partitions and configs (the
+  // request's configs apply to every topic in it): a thousand topics take a few requests.
+  const groups = new Map<
+    string,
+    { partitions: number; configs: { name: string; value: string }[]; names: string[] }
+  >();
   for (const t of topics) {
     const configs: { name: string; value: string }[] = [{
       name: "cleanup.policy",
@@ -96,10 +106,17 @@ async function recreateTopics(
     if (t.retentionMs !== undefined) {
       configs.push({ name: "retention.ms", value: String(t.retentionMs) });
     }
-    // A deleted topic of the same name can linger a moment in KRaft: retry its creation.
-    await retry(() =>
-      admin.createTopics({ topics: [t.name], partitions: t.partitions, replicas: 1, configs })
-    );
+    const key = JSON.stringify([t.partitions, configs]);
+    const group = groups.get(key) ?? { partitions: t.partitions, configs, names: [] };
+    group.names.push(t.name);
+    groups.set(key, group);
+  }
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.names.length; i += 200) {
+      const names = g.names.slice(i, i + 200);
+      // A deleted topic of the same name can linger a moment in KRaft: retry its creation.
+      await retry(() => createMissing(admin, names, g.partitions, g.configs));
+    }
   }
   await waitUntil(async () => {
     const meta = await admin.metadata({ topics: topics.map((t) => t.name), forceUpdate: true });
@@ -150,9 +167,24 @@ async function produceTopic(
       if (pendingBytes >= chunkBytes) await flush();
     }
     produced += plan.length;
+    // A producer never puts records of different hours in one batch (it waits milliseconds,
+    // not hours, to fill one): flushing at every hour keeps the log's batches realistic.
+    await flush();
   }
-  await flush();
   return produced;
+}
+
+async function createMissing(
+  admin: kafka.Admin,
+  names: string[],
+  partitions: number,
+  configs: { name: string; value: string }[],
+): Promise<void> {
+  const existing = new Set(await admin.listTopics({ includeInternals: true }));
+  const missing = names.filter((n) => !existing.has(n));
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing, partitions, replicas: 1, configs });
+  }
 }
 
 async function retry<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {

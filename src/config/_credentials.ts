@@ -125,10 +125,10 @@ export async function kafkaCredentials(
     };
   }
 
-  const seenIds = new Map<string, number>();
+  const context: EntryContext = { label, seenIds: new Map(), readFile, cwd };
   // Entries are checked concurrently (CA files are read), but their problems keep item order.
   const results = await Promise.all(
-    value.map((raw, index) => clusterEntryResult(raw, index, label, seenIds, readFile, cwd)),
+    value.map((raw, index) => kafkaCredentialEntry(raw, index, context)),
   );
   const problems = results.flatMap((r) => r.problems);
   const clusters = results.flatMap((r) => r.connection ? [r.connection] : []);
@@ -137,19 +137,41 @@ export async function kafkaCredentials(
 
 const ENTRY_EXAMPLE = '{"kafka_cluster_id": "lkc-1", "bootstrap.servers": "host:9092", …}';
 
-async function clusterEntryResult(
+/** What the entries of one list share while they are checked. */
+export interface EntryContext {
+  /** Names the setting in problems: `${label}: ${item name} ${problem}`. */
+  label: string;
+  /** kafka_cluster_id → the item number that first used it, to report duplicates. */
+  seenIds: Map<string, number>;
+  readFile: ReadFile;
+  cwd: string;
+  /**
+   * How problems name entry `index` (0-based) whose id is `clusterId`; by default
+   * "item N (id)". Entries read from AWS Secrets Manager add the secret's name.
+   */
+  itemName?: (index: number, clusterId: string | undefined) => string;
+}
+
+const defaultItemName = (index: number, id: string | undefined) =>
+  id ? `item ${index + 1} (${id})` : `item ${index + 1}`;
+
+/**
+ * Validates one KAFKA_CREDENTIALS entry (already parsed JSON) and reads its CA file; the
+ * same checks apply to an entry kept in AWS Secrets Manager.
+ */
+export async function kafkaCredentialEntry(
   raw: unknown,
   index: number,
-  label: string,
-  seenIds: Map<string, number>,
-  readFile: ReadFile,
-  cwd: string,
+  context: EntryContext,
 ): Promise<{ connection: KafkaConnection | null; problems: string[] }> {
-  const item = `item ${index + 1}`;
+  const { label, seenIds, readFile, cwd } = context;
+  const itemName = context.itemName ?? defaultItemName;
   if (!isObject(raw)) {
     return {
       connection: null,
-      problems: [`${label}: ${item} is not a JSON object like ${ENTRY_EXAMPLE}`],
+      problems: [
+        `${label}: ${itemName(index, undefined)} is not a JSON object like ${ENTRY_EXAMPLE}`,
+      ],
     };
   }
   const parsed = clusterEntry.safeParse(raw);
@@ -158,7 +180,7 @@ async function clusterEntryResult(
     ? raw.kafka_cluster_id.trim()
     : undefined;
   // The cluster id labels reports, so it is not a secret, and it helps find the entry.
-  const name = id ? `${item} (${id})` : item;
+  const name = itemName(index, id);
   const problems: string[] = [];
   const add = (p: string) => problems.push(`${label}: ${name} ${p}`);
 

@@ -358,6 +358,8 @@ export async function loadConfig(
     },
     maxClusterWorkers: num("MAX_CLUSTER_WORKERS"),
     maxWorkersPerCluster: num("MAX_WORKERS_PER_CLUSTER"),
+    workers: get("WORKERS") as number | null,
+    workerPermissions: str("WORKER_PERMISSIONS") as "scoped" | "inherit",
     outputDir: str("OUTPUT_DIR"),
     useAwsSecretsManager: useAws,
     confluentCloudApiSecretPath,

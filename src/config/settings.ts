@@ -336,6 +336,29 @@ export const SETTINGS: readonly Setting[] = [
     description: "Topics of one cluster analysed at the same time.",
     group: "workers",
   },
+  {
+    env: "WORKERS",
+    flag: "--workers",
+    kind: "int",
+    default: null,
+    min: 1,
+    unit: "workers",
+    example: "4",
+    defaultText: "the number of CPU cores, at most 8",
+    description: "Web Workers measuring topics, shared by every cluster of the run.",
+    group: "workers",
+  },
+  {
+    env: "WORKER_PERMISSIONS",
+    flag: "--worker-permissions",
+    kind: "enum",
+    values: ["scoped", "inherit"],
+    default: "scoped",
+    description:
+      "scoped: each worker may reach only its cluster's hosts (needs Deno's --unstable-worker-options, " +
+      "which the tasks and the documented commands pass); inherit: workers have the process's permissions.",
+    group: "workers",
+  },
   // --- output & logging ------------------------------------------------------------
   {
     env: "OUTPUT_DIR",

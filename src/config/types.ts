@@ -34,6 +34,10 @@ export interface Settings {
   sampling: SamplingLimits;
   maxClusterWorkers: number;
   maxWorkersPerCluster: number;
+  /** WORKERS: the pool size; null picks the machine's CPU count (at most 8). */
+  workers: number | null;
+  /** WORKER_PERMISSIONS: scoped gives each worker network access to its cluster only. */
+  workerPermissions: "scoped" | "inherit";
   outputDir: string;
   useAwsSecretsManager: boolean;
   confluentCloudApiSecretPath: SecretPath | null;

@@ -1,6 +1,6 @@
 // A read-only view of one Kafka cluster: topics, partition leaders, topic configs, offsets
-// by timestamp and raw record batches. The only module (with fetch.ts) that talks to the
-// Kafka client. It never joins, creates or commits to a consumer group.
+// by timestamp and raw record batches. With its siblings in src/kafka/, the only code that
+// talks to the Kafka client. It never joins, creates or commits to a consumer group.
 import { kafka } from "../deps/kafka.ts";
 import {
   clientOptions,
@@ -8,6 +8,7 @@ import {
   DEFAULT_TUNING,
   type KafkaConnection,
 } from "./connection.ts";
+import { type LeaderPartition, OffsetLister } from "./list_offsets.ts";
 
 export interface BrokerNode {
   nodeId: number;
@@ -33,16 +34,31 @@ export interface PartitionRef {
   partition: number;
 }
 
-/** ListOffsets' special timestamps. */
-export const EARLIEST = -2n;
-export const LATEST = -1n;
+export { EARLIEST, LATEST } from "./list_offsets.ts";
 
 export class KafkaCluster {
   readonly admin: kafka.Admin;
+  /** ListOffsets straight to the leaders, for the many-timestamps case. */
+  readonly offsets: OffsetLister;
   #closed = false;
 
   constructor(readonly connection: KafkaConnection, tuning: ClientTuning = DEFAULT_TUNING) {
     this.admin = new kafka.Admin(clientOptions(connection, tuning));
+    this.offsets = new OffsetLister(this.admin);
+  }
+
+  /** The leader broker of each partition, from fresh metadata. */
+  async leadersOf(partitions: readonly PartitionRef[]): Promise<LeaderPartition[]> {
+    const [{ brokers }, meta] = await Promise.all([
+      this.describe(),
+      this.partitions([...new Set(partitions.map((p) => p.topic))]),
+    ]);
+    const nodes = new Map(brokers.map((b) => [b.nodeId, b]));
+    return partitions.map((p) => {
+      const leader = nodes.get(meta.get(p.topic)?.leaders[p.partition] ?? -1);
+      if (!leader) throw new Error(`${p.topic}[${p.partition}] has no available leader`);
+      return { ...p, leader };
+    });
   }
 
   /** The cluster's id and brokers as the cluster itself reports them. */

@@ -1,8 +1,9 @@
 // Exact records per partition per hour from ListOffsets by timestamp: the offset at each
 // hour boundary is the earliest offset whose timestamp is ≥ the boundary (the high
 // watermark when there is none), and an hour's records are the difference of its two
-// boundaries. One ListOffsets round (one request per leader broker) per boundary.
-import { type KafkaCluster, LATEST, partitionKey, type PartitionRef } from "./cluster.ts";
+// boundaries. One ListOffsets request per leader broker per boundary, for every partition.
+import { type KafkaCluster, partitionKey, type PartitionRef } from "./cluster.ts";
+import { LATEST, type LeaderPartition } from "./list_offsets.ts";
 
 export interface HourlyOffsetsOptions {
   /** ListOffsets rounds in flight at once. */
@@ -16,35 +17,27 @@ export interface HourlyOffsetsOptions {
  */
 export async function boundaryOffsets(
   cluster: KafkaCluster,
-  partitions: readonly PartitionRef[],
+  partitions: readonly LeaderPartition[],
   boundaries: readonly number[],
   options: HourlyOffsetsOptions = {},
 ): Promise<Map<string, bigint[]>> {
   const out = new Map<string, bigint[]>();
   if (partitions.length === 0) return out;
-  const latest = await cluster.offsetsAt(partitions, LATEST);
-  const atBoundary = new Array<Map<string, bigint>>(boundaries.length);
+  const round = (timestamp: bigint): Promise<BigInt64Array> =>
+    retryOnce(() => cluster.offsets.at(partitions, timestamp));
+  const latest = await round(LATEST);
+  const atBoundary = new Array<BigInt64Array>(boundaries.length);
   let next = 0;
-  const workers = Array.from(
-    { length: Math.min(options.concurrency ?? 8, boundaries.length) },
-    async () => {
-      for (let i = next++; i < boundaries.length; i = next++) {
-        atBoundary[i] = await cluster.offsetsAt(partitions, BigInt(boundaries[i]!));
-      }
-    },
-  );
-  await Promise.all(workers);
-  for (const p of partitions) {
-    const key = partitionKey(p.topic, p.partition);
-    const hw = latest.get(key) ?? 0n;
-    out.set(
-      key,
-      atBoundary.map((m) => {
-        const o = m.get(key) ?? -1n;
-        return o < 0n ? hw : o;
-      }),
-    );
-  }
+  const lanes = Math.min(options.concurrency ?? 4, boundaries.length);
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    for (let i = next++; i < boundaries.length; i = next++) {
+      atBoundary[i] = await round(BigInt(boundaries[i]!));
+    }
+  }));
+  partitions.forEach((p, i) => {
+    const hw = latest[i]!;
+    out.set(partitionKey(p.topic, p.partition), atBoundary.map((o) => (o[i]! < 0n ? hw : o[i]!)));
+  });
   return out;
 }
 
@@ -62,7 +55,7 @@ export function countsBetween(offsets: readonly bigint[]): number[] {
 
 /**
  * Records per partition in each interval [boundaries[i], boundaries[i+1]), keyed by
- * partitionKey(); `boundaries` must be ascending epoch milliseconds.
+ * partitionKey(); looks the leaders up first.
  */
 export async function hourlyRecordCounts(
   cluster: KafkaCluster,
@@ -70,6 +63,21 @@ export async function hourlyRecordCounts(
   boundaries: readonly number[],
   options: HourlyOffsetsOptions = {},
 ): Promise<Map<string, number[]>> {
-  const offsets = await boundaryOffsets(cluster, partitions, boundaries, options);
+  const offsets = await boundaryOffsets(
+    cluster,
+    await cluster.leadersOf(partitions),
+    boundaries,
+    options,
+  );
   return new Map([...offsets].map(([key, o]) => [key, countsBetween(o)]));
+}
+
+/** A leader can move (a broker restarts): one more try after a short pause. */
+async function retryOnce<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch {
+    await new Promise((r) => setTimeout(r, 500));
+    return await fn();
+  }
 }

@@ -9,7 +9,7 @@ export interface ChunkLimits {
   maxTopics: number;
 }
 
-export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { maxPartitions: 600, maxTopics: 100 };
+export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { maxPartitions: 600, maxTopics: 1000 };
 
 export function chunkTopics(
   topics: readonly TopicPlan[],
@@ -33,4 +33,15 @@ export function chunkTopics(
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/**
+ * Chunk limits for a cluster shared by `workers`: about two chunks per worker, so the work
+ * spreads and progress shows, but never so small that ListOffsets stop being batched (each
+ * chunk costs one ListOffsets round per hour boundary, whatever its size).
+ */
+export function chunkLimitsFor(topics: readonly TopicPlan[], workers: number): ChunkLimits {
+  const partitions = topics.reduce((n, t) => n + t.leaders.length, 0);
+  const share = Math.ceil(partitions / (Math.max(1, workers) * 2));
+  return { maxPartitions: Math.min(5000, Math.max(300, share)), maxTopics: 1000 };
 }

@@ -1,19 +1,19 @@
-// One cluster, end to end: plan (topics, partitions, configs, brokers), measure every topic
-// with the configured source, apply the model, and summarise, giving the ClusterReport the
-// reporters render. Cluster-level failures (unreachable, refused) become the report's
+// One cluster, end to end: plan (topics, partitions, configs, brokers) on this thread,
+// measure the topics in chunks through the given measurer (pooled workers in the CLI), at
+// most `maxChunksInFlight` at once, apply the model, and summarise into the ClusterReport
+// the reporters render. Cluster-level failures (unreachable, refused) become the report's
 // `error`; topic-level failures become topics with status `error`.
 import type { Settings } from "../config/types.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
-import type { TopicMeasurement } from "../model/measurement.ts";
 import { type RunStats, summarizeCluster } from "../model/summary.ts";
-import { floorToHour } from "../model/window.ts";
-import { chunkTopics } from "../plan/chunks.ts";
+import { floorToHour, measurementWindow } from "../model/window.ts";
+import { type ChunkLimits, chunkLimitsFor, chunkTopics } from "../plan/chunks.ts";
 import { planCluster } from "../plan/cluster_plan.ts";
 import type { ClusterReport } from "../report/types.ts";
-import { measureBySampling } from "../sources/sampling.ts";
-import { describeError } from "./errors.ts";
+import { type ChunkMeasurer, inThisThread, type MeasureContext } from "../scheduler/measure.ts";
+import { describeError } from "../describe_error.ts";
 import { reportParameters } from "./parameters.ts";
 
 export interface ClusterRunOptions {
@@ -25,6 +25,13 @@ export interface ClusterRunOptions {
   onTopic?: (result: TopicResult) => void;
   /** Called once the topics to analyse are known. */
   onPlan?: (topicCount: number) => void;
+  /** How chunks are measured; this thread by default. */
+  measurer?: (ctx: MeasureContext, cluster: KafkaCluster) => ChunkMeasurer;
+  /** Chunks of this cluster measured at once (MAX_WORKERS_PER_CLUSTER). */
+  maxChunksInFlight?: number;
+  /** Workers that will share the chunks, to size them. */
+  workers?: number;
+  chunkLimits?: ChunkLimits;
 }
 
 export async function analyzeCluster(
@@ -45,24 +52,35 @@ export async function analyzeCluster(
   try {
     const plan = await planCluster(cluster, settings);
     options.onPlan?.(plan.topics.length);
-    const topics: TopicResult[] = [];
-    for (const chunk of chunkTopics(plan.topics)) {
-      const measurements: TopicMeasurement[] = await measureBySampling(
-        cluster,
-        plan.brokers,
-        chunk,
-        {
-          analysisTime: options.analysisTime,
-          samplingDays: settings.model.samplingDays,
-          limits: settings.sampling,
-        },
-      );
-      for (const m of measurements) {
-        const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
-        options.onTopic?.(r);
-        topics.push(r);
-      }
-    }
+    const ctx: MeasureContext = {
+      connection,
+      brokers: plan.brokers,
+      analysisTime: options.analysisTime,
+      samplingDays: settings.model.samplingDays,
+      limits: settings.sampling,
+      windowOf: (t) =>
+        measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs),
+    };
+    const measure = (options.measurer ?? inThisThread)(ctx, cluster);
+    const inFlight = Math.max(1, options.maxChunksInFlight ?? 1);
+    const limits = options.chunkLimits ??
+      chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight));
+    const chunks = chunkTopics(plan.topics, limits);
+    const results = new Map<string, TopicResult>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, chunks.length) }, async () => {
+        for (let i = next++; i < chunks.length; i = next++) {
+          for (const m of await measure(chunks[i]!)) {
+            const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
+            results.set(r.topicName, r);
+            options.onTopic?.(r);
+          }
+        }
+      }),
+    );
+    await measure.done?.();
+    const topics = plan.topics.flatMap((t) => results.get(t.name) ?? []);
     return {
       ...base,
       brokerCount: plan.brokers.length,

@@ -1,22 +1,40 @@
-// A whole run: one analysis time for every cluster, each cluster analysed and its reports
-// written, logged in the reference tool's structure (banner, parameters, a line per topic,
-// summary statistics, the multi-cluster summary). Returns what main.ts needs to choose the
-// exit code; never exits itself.
+// A whole run: one analysis time for every cluster; clusters analysed concurrently (at most
+// MAX_CLUSTER_WORKERS) with their topics measured by one pool of Web Workers shared by all
+// clusters; each cluster's reports written as soon as it is done; logged in the reference
+// tool's structure (banner, parameters, a line per topic, summary statistics, the
+// multi-cluster summary). Returns what main.ts needs to choose the exit code.
 import type { RunConfig } from "../config/types.ts";
-import { getLogger } from "../deps/log.ts";
+import { textLogger } from "./_log.ts";
+import type { KafkaConnection } from "../kafka/connection.ts";
+import { addCounts, countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import type { TopicResult } from "../model/analyze.ts";
 import { summaryStats } from "../model/summary.ts";
 import type { ClusterReport } from "../report/types.ts";
 import { type ReportFormat, writeClusterReports } from "../report/writer.ts";
-import { analyzeCluster } from "./analyze_cluster.ts";
-import { describeError } from "./errors.ts";
-import { reportParameters } from "./parameters.ts";
+import type { ChunkLimits } from "../plan/chunks.ts";
+import { inWorkers } from "../scheduler/measure.ts";
+import { WorkerPool } from "../scheduler/pool.ts";
 import { VERSION } from "../version.ts";
+import { analyzeCluster } from "./analyze_cluster.ts";
+import { describeError } from "../describe_error.ts";
+import { reportParameters } from "./parameters.ts";
+import { type ProgressSink, ProgressTracker, startProgress } from "./progress.ts";
 
 export interface RunOptions {
   /** Wall clock, epoch milliseconds (T0 is read from it once). */
   clock?: () => number;
   formats?: ReadonlySet<ReportFormat>;
+  progress?: ProgressSink;
+  /** Seconds between progress log lines when there is no terminal. */
+  progressIntervalSeconds?: number;
+  /** The worker module (tests wrap the real one, e.g. to inject a crash). */
+  workerUrl?: URL;
+  /** A task taking longer than this is treated as a dead worker. */
+  taskTimeoutMs?: number;
+  /** How topics are cut into tasks; sized from the pool by default. */
+  chunkLimits?: ChunkLimits;
+  /** Overrides WORKERS (the benchmark compares pool sizes). */
+  workers?: number;
 }
 
 export interface ClusterOutcome {
@@ -31,84 +49,152 @@ export interface RunOutcome {
   failedClusters: number;
   /** Topics with status error, over all clusters. */
   failedTopics: number;
+  /** Kafka requests by API, over every worker. */
+  requests: Record<string, number>;
+  workers: number;
 }
 
 const MB = 1_048_576;
+
+export function defaultWorkers(): number {
+  return Math.min(8, Math.max(1, navigator.hardwareConcurrency || 1));
+}
 
 export async function runAnalysis(
   config: RunConfig,
   options: RunOptions = {},
 ): Promise<RunOutcome> {
-  const log = getLogger(["kpr", "run"]);
+  const log = textLogger("run");
   const clock = options.clock ?? Date.now;
   const formats = options.formats ?? new Set<ReportFormat>(["csv", "json"]);
   const { settings, credentials } = config;
   const analysisTime = clock();
+  countKafkaRequests();
+  takeRequestCounts();
+  const workers = options.workers ?? settings.workers ?? defaultWorkers();
 
   log.info(`kafka-partition-recommender ${VERSION}: analysis started`);
   log.info(
     `analysis time ${
       iso(analysisTime)
-    }; ${credentials.clusters.length} cluster(s); method ${settings.method}`,
+    }; ${credentials.clusters.length} cluster(s); method ${settings.method}; ` +
+      `${workers} worker(s)`,
   );
   for (const [name, value] of Object.entries(reportParameters(settings))) {
     log.info(`  ${name} = ${Array.isArray(value) ? value.join(",") || "(all)" : String(value)}`);
   }
 
-  const clusters: ClusterOutcome[] = [];
+  const pool = new WorkerPool({
+    size: workers,
+    scopeNetwork: settings.workerPermissions === "scoped",
+    taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000,
+    ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+  });
+  const tracker = new ProgressTracker(credentials.clusters.map((c) => c.clusterId));
+  const stopProgress = startProgress(
+    tracker,
+    options.progress,
+    log,
+    options.progressIntervalSeconds ?? 10,
+  );
+
+  const outcomes: ClusterOutcome[] = new Array(credentials.clusters.length);
   let failedClusters = 0;
-  for (const connection of credentials.clusters) {
-    const clog = getLogger(["kpr", "cluster"]);
-    clog.info(
-      `cluster ${connection.clusterId}: connecting to ${connection.bootstrapServers.join(",")}`,
-    );
-    let done = 0;
-    let total = 0;
-    const report = await analyzeCluster(connection, settings, {
-      analysisTime,
-      onPlan: (n) => {
-        total = n;
-        clog.info(`cluster ${connection.clusterId}: ${n} topic(s) to analyse`);
-      },
-      onTopic: (r) => {
-        done++;
-        clog.info(`[${done}/${total}] ${topicLine(r)}`);
-      },
-    });
-    let files: string[] = [];
-    if (report.error !== null) {
-      failedClusters++;
-      clog.error(`cluster ${connection.clusterId} failed: ${report.error}`);
-    } else {
-      for (const row of summaryStats(report.summary, report.run)) {
-        clog.info(`  ${row.stat}: ${String(row.value)}`);
-      }
-      try {
-        files = await writeClusterReports(report, settings.outputDir, formats);
-        for (const f of files) clog.info(`report written: ${f}`);
-      } catch (e) {
-        failedClusters++;
-        clog.error(
-          `cluster ${connection.clusterId}: could not write reports to ${settings.outputDir}: ${
-            describeError(e)
-          }`,
+  try {
+    let next = 0;
+    const lanes = Math.min(settings.maxClusterWorkers, credentials.clusters.length);
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      for (let i = next++; i < credentials.clusters.length; i = next++) {
+        const outcome = await runCluster(
+          credentials.clusters[i]!,
+          config,
+          pool,
+          workers,
+          tracker,
+          analysisTime,
+          formats,
+          options.chunkLimits,
         );
+        if (outcome.report.error !== null || outcome.files.length === 0) failedClusters++;
+        outcomes[i] = outcome;
       }
-    }
-    clusters.push({ report, files });
+    }));
+  } finally {
+    stopProgress();
+    await pool.close();
   }
 
-  const failedTopics = clusters.reduce(
+  const failedTopics = outcomes.reduce(
     (n, c) => n + c.report.topics.filter((t) => t.status === "error").length,
     0,
   );
   log.info(
-    `clusters analysed: ${clusters.length}, succeeded: ${
-      clusters.length - failedClusters
+    `clusters analysed: ${outcomes.length}, succeeded: ${
+      outcomes.length - failedClusters
     }, failed: ${failedClusters}` +
       (failedTopics > 0 ? `; topics that could not be measured: ${failedTopics}` : ""),
   );
-  return { analysisTime, clusters, failedClusters, failedTopics };
+  for (const c of outcomes.filter((o) => o.report.error !== null)) {
+    log.info(`  failed: ${c.report.clusterId}: ${c.report.error}`);
+  }
+  // Planning ran on this thread, measuring in the workers: together, every request made.
+  const requests = { ...pool.requests };
+  addCounts(requests, takeRequestCounts());
+  log.debug(`Kafka requests: ${JSON.stringify(requests)}`);
+  return { analysisTime, clusters: outcomes, failedClusters, failedTopics, requests, workers };
+}
+
+async function runCluster(
+  connection: KafkaConnection,
+  config: RunConfig,
+  pool: WorkerPool,
+  workers: number,
+  tracker: ProgressTracker,
+  analysisTime: number,
+  formats: ReadonlySet<ReportFormat>,
+  chunkLimits: ChunkLimits | undefined,
+): Promise<ClusterOutcome> {
+  const { settings } = config;
+  const id = connection.clusterId;
+  const clog = textLogger("cluster");
+  clog.info(`cluster ${id}: connecting to ${connection.bootstrapServers.join(",")}`);
+  let done = 0;
+  let total = 0;
+  const report = await analyzeCluster(connection, settings, {
+    analysisTime,
+    measurer: (ctx) => inWorkers(pool, ctx),
+    maxChunksInFlight: settings.maxWorkersPerCluster,
+    workers,
+    ...(chunkLimits ? { chunkLimits } : {}),
+    onPlan: (n) => {
+      total = n;
+      tracker.planned(id, n);
+      clog.info(`cluster ${id}: ${n} topic(s) to analyse`);
+    },
+    onTopic: (r) => {
+      done++;
+      tracker.topicDone(id);
+      clog.info(`${id} [${done}/${total}] ${topicLine(r)}`);
+    },
+  });
+  tracker.finished(id, report.error === null);
+  if (report.error !== null) {
+    clog.error(`cluster ${id} failed: ${report.error}`);
+    return { report, files: [] };
+  }
+  for (const row of summaryStats(report.summary, report.run)) {
+    clog.info(`${id}   ${row.stat}: ${String(row.value)}`);
+  }
+  try {
+    const files = await writeClusterReports(report, settings.outputDir, formats);
+    for (const f of files) clog.info(`report written: ${f}`);
+    return { report, files };
+  } catch (e) {
+    clog.error(
+      `cluster ${id}: could not write reports to ${settings.outputDir}: ${describeError(e)}`,
+    );
+    return { report, files: [] };
+  }
 }
 
 function topicLine(r: TopicResult): string {
@@ -129,6 +215,7 @@ function topicLine(r: TopicResult): string {
 }
 
 const fmt = (n: number, digits: number) => n.toFixed(digits);
+const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 
 /** A rate in the unit that keeps it readable (MB = 1,048,576 bytes, as in the reports). */
 export function rate(bytesPerSecond: number): string {
@@ -136,4 +223,3 @@ export function rate(bytesPerSecond: number): string {
   if (bytesPerSecond >= 1024) return `${fmt(bytesPerSecond / 1024, 2)} KB/s`;
   return `${fmt(bytesPerSecond, 1)} B/s`;
 }
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");

@@ -1,9 +1,10 @@
 // The bounded sampling loop: reads a few record batches at points spread across each
-// partition's window (never every record), in rounds where one Fetch per leader broker
-// carries every partition still sampling. SAMPLING_* limits bound it: records inspected
+// partition's window (one bounded fetch per point, never every record), in rounds where one
+// Fetch per leader broker carries every partition still sampling. SAMPLING_* limits bound it: records inspected
 // per topic, empty fetches in a row per partition, the time of one fetch, and failed
 // fetches in a row per topic.
 import type { SamplingLimits } from "../config/types.ts";
+import { describeError } from "../describe_error.ts";
 import type { BrokerNode } from "../kafka/cluster.ts";
 import { fetchFromLeader, type PartitionFetch, type PartitionFetchResult } from "../kafka/fetch.ts";
 import { kafka } from "../deps/kafka.ts";
@@ -57,10 +58,14 @@ interface PartitionState {
   pointBudget: number;
   nulls: number;
   done: boolean;
+  /** The least this partition's fetches ask for; grows when a batch did not fit. */
+  minBytes: number;
 }
 
-const MIN_FETCH_BYTES = 4096;
+const MIN_FETCH_BYTES = 1024;
 const MAX_FETCH_BYTES = 1024 * 1024;
+/** Batches can be as large as the topic's max.message.bytes; 16 MiB covers what clusters allow by default. */
+const GROWN_FETCH_BYTES = 16 * 1024 * 1024;
 
 export async function sampleTopics(
   admin: kafka.Admin,
@@ -69,7 +74,7 @@ export async function sampleTopics(
 ): Promise<Map<string, TopicSample>> {
   const { topics, partitions } = initialState(targets, options);
   const timeoutMs = Math.max(1, options.limits.timeoutSeconds * 1000);
-  const perRequest = options.maxPartitionsPerRequest ?? 500;
+  const perRequest = options.maxPartitionsPerRequest ?? 250;
   for (;;) {
     const active = partitions.filter((s) => !s.done && !s.topic.stopped && s.topic.remaining > 0);
     if (active.length === 0) break;
@@ -83,7 +88,14 @@ export async function sampleTopics(
         requests.push(group.slice(i, i + perRequest));
       }
     }
-    await Promise.all(requests.map((group) => fetchRound(admin, group, timeoutMs, options)));
+    // Two requests in flight: the broker stays busy, and at most two decoded responses
+    // are held at once (each can carry hundreds of partitions' batches).
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(2, requests.length) }, async () => {
+      for (let i = next++; i < requests.length; i = next++) {
+        await fetchRound(admin, requests[i]!, timeoutMs, options);
+      }
+    }));
   }
   return new Map([...topics].map(([name, t]) => [name, t.sample]));
 }
@@ -118,7 +130,7 @@ function initialState(targets: readonly SampleTarget[], options: SamplerOptions)
           failures: 0,
           lastError: null,
         },
-        remaining: Math.min(options.limits.batchSize, total),
+        remaining: Math.min(options.limits.batchSize, sampleBudget(total)),
         failedInRow: 0,
         stopped: false,
       };
@@ -143,6 +155,7 @@ function initialState(targets: readonly SampleTarget[], options: SamplerOptions)
       pointBudget,
       nulls: 0,
       done: false,
+      minBytes: MIN_FETCH_BYTES,
     });
   }
   return { topics, partitions };
@@ -171,7 +184,7 @@ async function fetchRound(
     for (const topic of new Set(group.map((s) => s.topic))) {
       topic.failedInRow++;
       topic.sample.failures++;
-      topic.sample.lastError = e instanceof Error ? e.message : String(e);
+      topic.sample.lastError = describeError(e);
       if (topic.failedInRow >= options.limits.maxContinuousFailedBatches) topic.stopped = true;
     }
     return;
@@ -187,6 +200,15 @@ async function fetchRound(
 function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimits): void {
   s.topic.sample.fetches++;
   const withRecords = r.errorCode === 0 ? r.batches.filter((b) => b.records.length > 0) : [];
+  if (
+    r.errorCode === 0 && r.batches.length === 0 && s.cursor < r.highWatermark &&
+    s.minBytes < GROWN_FETCH_BYTES
+  ) {
+    // Records are there but no whole batch fitted (the broker only stretches the limit for
+    // the first partition of a response): ask again for this point with room for one.
+    s.minBytes = Math.min(GROWN_FETCH_BYTES, s.minBytes * 4);
+    return;
+  }
   if (withRecords.length === 0) {
     s.topic.sample.nulls++;
     s.nulls++;
@@ -196,8 +218,10 @@ function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimi
   }
   s.nulls = 0;
   const stats = s.topic.sample.stats;
-  for (const b of withRecords) {
-    const take = Math.min(b.records.length, s.pointLeft, s.topic.remaining);
+  for (const [i, b] of withRecords.entries()) {
+    // The first batch is inspected whole (it is decoded anyway, and whole batches give the
+    // truest bytes per record); later ones only up to the point's share.
+    const take = Math.min(b.records.length, i === 0 ? Infinity : s.pointLeft, s.topic.remaining);
     if (take <= 0) break;
     stats.batches++;
     stats.logBytes += b.sizeBytes;
@@ -211,13 +235,17 @@ function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimi
     s.topic.remaining -= take;
     s.cursor = b.nextOffset;
   }
-  const nextStart = s.points[s.point + 1];
-  if (
-    s.pointLeft <= 0 || s.cursor >= s.target.endOffset ||
-    (nextStart !== undefined && s.cursor >= nextStart)
-  ) {
-    nextPoint(s);
-  }
+  // One fetch per point: the sample stays spread over the window instead of reading on.
+  nextPoint(s);
+}
+
+/**
+ * Records a topic's sample may inspect before SAMPLING_BATCH_SIZE: a tenth of its records
+ * in the window, but at least 200 (a small topic is read whole). Bytes per record settle
+ * long before that; reading more only costs memory and time.
+ */
+export function sampleBudget(recordsInWindow: number): number {
+  return recordsInWindow <= 200 ? recordsInWindow : Math.max(200, Math.ceil(recordsInWindow / 10));
 }
 
 function nextPoint(s: PartitionState): void {
@@ -234,9 +262,9 @@ function nextPoint(s: PartitionState): void {
 /** Enough bytes for this point's remaining records at the topic's bytes per record so far. */
 function fetchBytes(s: PartitionState): number {
   const st = s.topic.sample.stats;
-  const perRecord = st.batchRecords > 0 ? st.logBytes / st.batchRecords : 512;
+  const perRecord = st.batchRecords > 0 ? st.logBytes / st.batchRecords : 256;
   const want = Math.ceil(Math.min(s.pointLeft, s.topic.remaining) * perRecord * 1.2) + 1024;
-  return Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, want));
+  return Math.max(s.minBytes, Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, want)));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -3,17 +3,15 @@
 // log bytes per record come from a bounded sample of record batches read by offset with no
 // consumer group. Returns the same TopicMeasurement as every other source.
 import type { SamplingLimits } from "../config/types.ts";
-import {
-  type BrokerNode,
-  type KafkaCluster,
-  partitionKey,
-  type PartitionRef,
-} from "../kafka/cluster.ts";
+import { type BrokerNode, type KafkaCluster, partitionKey } from "../kafka/cluster.ts";
+import type { LeaderPartition } from "../kafka/list_offsets.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS, measurementWindow } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { type SampleTarget, sampleTopics } from "./_sampler.ts";
+import { errorMeasurement } from "./error_measurement.ts";
+import { describeError } from "../describe_error.ts";
 
 export interface SamplingOptions {
   /** The run's one analysis time T0, epoch milliseconds. */
@@ -51,16 +49,14 @@ export async function measureBySampling(
     } else measurable.push(t);
   }
 
-  const partitions: PartitionRef[] = measurable.flatMap((t) =>
-    t.leaders.map((_, partition) => ({ topic: t.name, partition }))
+  const partitions: LeaderPartition[] = measurable.flatMap((t) =>
+    t.leaders.map((leader, partition) => ({ topic: t.name, partition, leader: nodes.get(leader)! }))
   );
   let offsets: Map<string, bigint[]>;
   try {
     offsets = await boundaryOffsets(cluster, partitions, boundaries);
   } catch (e) {
-    const reason = `could not list offsets by timestamp: ${
-      e instanceof Error ? e.message : String(e)
-    }`;
+    const reason = `could not list offsets by timestamp: ${describeError(e)}`;
     return [...failed, ...measurable.map((t) => errorMeasurement(t, windows.get(t.name)!, reason))];
   }
 
@@ -123,23 +119,4 @@ export async function measureBySampling(
       };
     }),
   ];
-}
-
-function errorMeasurement(
-  t: TopicPlan,
-  w: { start: number; end: number },
-  error: string,
-): TopicMeasurement {
-  return {
-    topic: t.name,
-    partitions: t.leaders.length,
-    isCompacted: t.isCompacted,
-    retentionMs: t.retentionMs,
-    windowStart: w.start,
-    windowEnd: w.end,
-    hourly: [],
-    partitionRecords: null,
-    sample: null,
-    error,
-  };
 }

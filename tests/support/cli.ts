@@ -24,7 +24,14 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   }
   const cwd = options.cwd ?? await Deno.makeTempDir({ prefix: "kpr-cli-" });
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.permissions ?? ["-A"]), "--no-prompt", MAIN, ...args],
+    args: [
+      "run",
+      "--unstable-worker-options",
+      ...(options.permissions ?? ["-A"]),
+      "--no-prompt",
+      MAIN,
+      ...args,
+    ],
     cwd,
     clearEnv: true,
     env: { ...inherited, NO_COLOR: "1", ...options.env },

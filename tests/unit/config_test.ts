@@ -43,6 +43,8 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
     },
     maxClusterWorkers: 3,
     maxWorkersPerCluster: 8,
+    workers: null,
+    workerPermissions: "scoped",
     outputDir: "reports",
     useAwsSecretsManager: false,
     confluentCloudApiSecretPath: null,

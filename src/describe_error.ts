@@ -1,5 +1,6 @@
 // Turns an error from anywhere (the Kafka client nests its causes in AggregateErrors and
 // `cause` chains) into one line that says what happened and why, for logs and reports.
+// A connection that Deno's permissions refused says so, and names the flag that allows it.
 
 export function describeError(e: unknown, maxDepth = 6): string {
   const parts: string[] = [];
@@ -20,5 +21,15 @@ export function describeError(e: unknown, maxDepth = 6): string {
     }
   };
   walk(e, 0);
-  return parts.join(": ") || "unknown error";
+  const text = parts.join(": ") || "unknown error";
+  const host = deniedHost(text);
+  return host === null ? text : `${text} (network access to ${host} is not permitted: ` +
+    `add it to --allow-net, e.g. --allow-net=${host})`;
+}
+
+/** The host a permission check refused, as Deno and its Node.js layer word it. */
+function deniedHost(text: string): string | null {
+  const m = /Requires net access to "([^"]+)"/.exec(text) ??
+    /(?:getaddrinfo|connect) EPERM ([^\s:]+(?::\d+)?)/.exec(text);
+  return m?.[1] ?? null;
 }

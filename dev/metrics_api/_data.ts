@@ -1,0 +1,305 @@
+// The emulator's data: every metric's value for any UTC-aligned bucket, derived from the same
+// workload profile and record plan the seeder writes. Records per hour are the profile's
+// (recordsInHour); inside an hour they fall where the plan puts their timestamps, so minute
+// buckets add up to the hour exactly.
+import { HOUR_MS, planHour, recordsInHour } from "../workload/plan.ts";
+import type { TopicProfile, WorkloadProfile } from "../workload/profile.ts";
+import { CLUSTER_FIELD, matches } from "./_filter.ts";
+import { mergeIntervals } from "./_interval.ts";
+import type { Agg, Query } from "./_query.ts";
+
+/** Record and batch framing on top of key, value and headers (v2 record batches). */
+export const RECORD_OVERHEAD_BYTES = 70;
+const DEFAULT_RETENTION_MS = 7 * 24 * HOUR_MS;
+
+/**
+ * The default bytes per record of a topic: the mean planned value size, the mean key and
+ * header bytes the seeder writes, plus RECORD_OVERHEAD_BYTES; a whole number. It ignores
+ * compression, so for compressed topics it overstates what the broker stores.
+ */
+export function defaultBytesPerRecord(topic: TopicProfile): number {
+  const t = topic.traffic;
+  if (!t) return RECORD_OVERHEAD_BYTES;
+  const value = (t.valueBytes.min + t.valueBytes.max) / 2;
+  const key = t.keys.kind === "none" ? 0 : `key-${Math.floor(t.keys.cardinality / 2)}`.length;
+  // The seeder writes header `h<i>` = "seed" on every record.
+  const headers = t.headers * (2 + String(t.headers).length + 4);
+  return Math.round(value + key + headers + RECORD_OVERHEAD_BYTES);
+}
+
+/** The default consumer fan-out: two groups read keyed topics, one reads the rest. */
+export function defaultFanOut(topic: TopicProfile): number {
+  return (topic.traffic?.keys.kind ?? "none") === "none" ? 1 : 2;
+}
+
+export interface Point {
+  /** Bucket start, epoch milliseconds. */
+  start: number;
+  value: number;
+}
+
+export interface Group {
+  /** The group_by labels and their values (empty without group_by). */
+  labels: Record<string, string>;
+  /** Oldest first; only buckets with data. */
+  points: Point[];
+}
+
+interface Series {
+  labels: Record<string, string>;
+  topic: TopicProfile | null;
+  partition: number | null;
+}
+
+interface Bucket {
+  start: number;
+  parts: [number, number][];
+}
+
+export interface ProfileMetricsOptions {
+  profile: WorkloadProfile;
+  anchor: number;
+  clusterId: string;
+  bytesPerRecord: Readonly<Record<string, number>>;
+  fanOut: Readonly<Record<string, number>>;
+}
+
+export class ProfileMetrics {
+  readonly #profile: WorkloadProfile;
+  readonly #anchor: number;
+  readonly #clusterId: string;
+  readonly #first: number;
+  readonly #bytesPerRecord = new Map<string, number>();
+  readonly #fanOut = new Map<string, number>();
+  /** Per topic: prefix sums of records per profile hour. */
+  readonly #prefix = new Map<string, number[]>();
+  /** Per topic and hour: partition and timestamp of every planned record. */
+  readonly #plans = new Map<string, { partition: number; timestamp: number }[]>();
+
+  constructor(options: ProfileMetricsOptions) {
+    if (options.anchor % HOUR_MS !== 0) throw new RangeError("the anchor must be a whole UTC hour");
+    this.#profile = options.profile;
+    this.#anchor = options.anchor;
+    this.#clusterId = options.clusterId;
+    this.#first = options.anchor - options.profile.days * 24 * HOUR_MS;
+    for (const t of options.profile.topics) {
+      this.#bytesPerRecord.set(t.name, options.bytesPerRecord[t.name] ?? defaultBytesPerRecord(t));
+      this.#fanOut.set(t.name, options.fanOut[t.name] ?? defaultFanOut(t));
+    }
+  }
+
+  bytesPerRecord(topic: string): number {
+    return this.#bytesPerRecord.get(topic) ?? RECORD_OVERHEAD_BYTES;
+  }
+
+  setBytesPerRecord(topic: string, n: number): void {
+    if (!(n >= 0)) throw new RangeError(`bytes per record must be ≥ 0, got ${n}`);
+    this.#bytesPerRecord.set(topic, n);
+  }
+
+  fanOut(topic: string): number {
+    return this.#fanOut.get(topic) ?? 1;
+  }
+
+  /** Every group with data, in page order: by label values, or by value (largest first) for ALL. */
+  evaluate(query: Query): Group[] {
+    const buckets = this.#buckets(query);
+    if (buckets.length === 0) return [];
+    const groups = new Map<
+      string,
+      { labels: Record<string, string>; values: Map<number, number> }
+    >();
+    for (const s of this.#series(query)) {
+      const key = query.groupBy.map((l) => s.labels[l] ?? "").join("\u0000");
+      let g = groups.get(key);
+      for (const b of buckets) {
+        const v = this.#value(query, s, b);
+        if (v === null) continue;
+        if (!g) {
+          g = {
+            labels: Object.fromEntries(query.groupBy.map((l) => [l, s.labels[l] ?? ""])),
+            values: new Map(),
+          };
+          groups.set(key, g);
+        }
+        const prev = g.values.get(b.start);
+        g.values.set(b.start, prev === undefined ? v : combine(query.agg, prev, v));
+      }
+    }
+    const out: Group[] = [...groups.values()].map((g) => ({
+      labels: g.labels,
+      points: [...g.values].sort((a, b) => a[0] - b[0]).map(([start, value]) => ({ start, value })),
+    }));
+    const byLabels = (a: Group, b: Group) => compareLabels(query.groupBy, a.labels, b.labels);
+    if (query.bucketMs === null) {
+      out.sort((a, b) => (b.points[0]?.value ?? 0) - (a.points[0]?.value ?? 0) || byLabels(a, b));
+    } else out.sort(byLabels);
+    return out;
+  }
+
+  /** UTC-aligned buckets over the query's intervals, clipped to where data exists. */
+  #buckets(query: Query): Bucket[] {
+    const merged = mergeIntervals(query.intervals);
+    const clipped = merged
+      .map((i) =>
+        [Math.max(i.start, this.#first), Math.min(i.end, this.#anchor)] as [number, number]
+      )
+      .filter(([s, e]) => s < e);
+    if (clipped.length === 0) return [];
+    const size = query.bucketMs;
+    if (size === null) return [{ start: merged[0]!.start, parts: clipped }];
+    const buckets = new Map<number, Bucket>();
+    for (const [s, e] of clipped) {
+      for (let b = Math.floor(s / size) * size; b < e; b += size) {
+        let bucket = buckets.get(b);
+        if (!bucket) buckets.set(b, bucket = { start: b, parts: [] });
+        bucket.parts.push([Math.max(b, s), Math.min(b + size, e)]);
+      }
+    }
+    return [...buckets.values()].sort((a, b) => a.start - b.start);
+  }
+
+  #series(query: Query): Series[] {
+    const cluster: Record<string, string> = { [CLUSTER_FIELD]: this.#clusterId };
+    let all: Series[];
+    if (query.metric.labels.length === 0) {
+      all = [{ labels: cluster, topic: null, partition: null }];
+    } else {
+      all = this.#profile.topics.flatMap((t): Series[] =>
+        query.perPartition
+          ? Array.from({ length: t.partitions }, (_, p) => ({
+            labels: { ...cluster, "metric.topic": t.name, "metric.partition": String(p) },
+            topic: t,
+            partition: p,
+          }))
+          : [{ labels: { ...cluster, "metric.topic": t.name }, topic: t, partition: null }]
+      );
+    }
+    return query.filter ? all.filter((s) => matches(query.filter!, s.labels)) : all;
+  }
+
+  /** A series' value in one bucket, or null when it has no data there. */
+  #value(query: Query, s: Series, b: Bucket): number | null {
+    const metric = query.metric.name;
+    if (metric === "partition_count") {
+      return this.#profile.topics.reduce((sum, t) => sum + t.partitions, 0);
+    }
+    const topic = s.topic!;
+    if (metric === "retained_bytes") {
+      const hours = new Set(b.parts.flatMap(([x, y]) => hoursOf(x, y)));
+      let sum = 0;
+      for (const h of hours) sum += this.#retainedRecords(topic, s.partition, h);
+      const v = (sum / hours.size) * this.bytesPerRecord(topic.name);
+      return v > 0 ? v : null;
+    }
+    let records = 0;
+    for (const [x, y] of b.parts) records += this.recordsBetween(topic, s.partition, x, y);
+    if (records === 0) return null;
+    const bytes = metric.endsWith("_bytes") ? this.bytesPerRecord(topic.name) : 1;
+    const fan = metric.startsWith("sent_") ? this.fanOut(topic.name) : 1;
+    return records * bytes * fan;
+  }
+
+  /** Records still stored at the end of hour `h` (retention.ms, default 7 days). */
+  #retainedRecords(topic: TopicProfile, partition: number | null, h: number): number {
+    const end = Math.min(h + HOUR_MS, this.#anchor);
+    const retention = topic.retentionMs ?? DEFAULT_RETENTION_MS;
+    const start = retention < 0 ? this.#first : Math.max(this.#first, end - retention);
+    return start < end ? this.recordsBetween(topic, partition, start, end) : 0;
+  }
+
+  /** Records of a topic (or one partition) with a timestamp in [a, b). */
+  recordsBetween(topic: TopicProfile, partition: number | null, a: number, b: number): number {
+    let total = 0;
+    for (let h = Math.floor(a / HOUR_MS) * HOUR_MS; h < b; h += HOUR_MS) {
+      const lo = Math.max(a, h) - h;
+      const hi = Math.min(b, h + HOUR_MS) - h;
+      if (partition === null && lo === 0 && hi === HOUR_MS) {
+        const whole = Math.floor((b - h) / HOUR_MS);
+        total += this.#wholeHours(topic, h, whole);
+        h += (whole - 1) * HOUR_MS;
+        continue;
+      }
+      const n = recordsInHour(this.#profile, topic, this.#anchor, h);
+      if (n === 0) continue;
+      if (partition === null) {
+        total += firstAtOrAfter(hi, n) - firstAtOrAfter(lo, n);
+      } else {
+        for (const r of this.#plan(topic, h)) {
+          const at = r.timestamp - h;
+          if (r.partition === partition && at >= lo && at < hi) total++;
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Records in `count` whole hours from `h`, via per-topic prefix sums. */
+  #wholeHours(topic: TopicProfile, h: number, count: number): number {
+    let prefix = this.#prefix.get(topic.name);
+    if (!prefix) {
+      const hours = this.#profile.days * 24;
+      prefix = [0];
+      for (let i = 0; i < hours; i++) {
+        prefix.push(
+          prefix[i]! + recordsInHour(this.#profile, topic, this.#anchor, this.#first + i * HOUR_MS),
+        );
+      }
+      this.#prefix.set(topic.name, prefix);
+    }
+    const last = prefix.length - 1;
+    const from = Math.min(last, Math.max(0, (h - this.#first) / HOUR_MS));
+    const to = Math.min(last, Math.max(0, (h - this.#first) / HOUR_MS + count));
+    return prefix[to]! - prefix[from]!;
+  }
+
+  #plan(topic: TopicProfile, h: number): { partition: number; timestamp: number }[] {
+    const key = `${topic.name}\u0000${h}`;
+    let plan = this.#plans.get(key);
+    if (!plan) {
+      plan = planHour(this.#profile, topic, this.#anchor, h).map((r) => ({
+        partition: r.partition,
+        timestamp: r.timestamp,
+      }));
+      this.#plans.set(key, plan);
+    }
+    return plan;
+  }
+}
+
+/**
+ * Index of the first of an hour's `n` planned records at or after `offset` ms into the hour.
+ * The plan puts record i at floor((i + 0.5) · HOUR / n); this inverts that exactly.
+ */
+function firstAtOrAfter(offset: number, n: number): number {
+  const i = Math.ceil((2 * offset * n - HOUR_MS) / (2 * HOUR_MS));
+  return Math.min(n, Math.max(0, i));
+}
+
+function hoursOf(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let h = Math.floor(a / HOUR_MS) * HOUR_MS; h < b; h += HOUR_MS) out.push(h);
+  return out;
+}
+
+function combine(agg: Agg, a: number, b: number): number {
+  return agg === "SUM" ? a + b : agg === "MIN" ? Math.min(a, b) : Math.max(a, b);
+}
+
+/** Label tuples in order; numeric labels (partitions) compare as numbers. */
+function compareLabels(
+  names: readonly string[],
+  a: Record<string, string>,
+  b: Record<string, string>,
+): number {
+  for (const n of names) {
+    const x = a[n] ?? "";
+    const y = b[n] ?? "";
+    if (x === y) continue;
+    const nx = Number(x);
+    const ny = Number(y);
+    if (x !== "" && y !== "" && Number.isFinite(nx) && Number.isFinite(ny)) return nx - ny;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}

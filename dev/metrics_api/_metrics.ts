@@ -1,0 +1,37 @@
+// The metrics the emulator serves, with their kind (delta counts summed over a bucket, or
+// gauges averaged over it) and the metric labels a query may group them by.
+
+export const METRIC_PREFIX = "io.confluent.kafka.server/";
+
+export type MetricName =
+  | "received_bytes"
+  | "received_records"
+  | "sent_bytes"
+  | "sent_records"
+  | "retained_bytes"
+  | "partition_count";
+
+export interface MetricDef {
+  name: MetricName;
+  kind: "delta" | "gauge";
+  /** Metric labels besides the resource label `resource.kafka.id`. */
+  labels: readonly string[];
+}
+
+const TOPIC_LABELS = ["metric.topic", "metric.partition"] as const;
+
+export const METRICS: Readonly<Record<MetricName, MetricDef>> = {
+  received_bytes: { name: "received_bytes", kind: "delta", labels: TOPIC_LABELS },
+  received_records: { name: "received_records", kind: "delta", labels: TOPIC_LABELS },
+  sent_bytes: { name: "sent_bytes", kind: "delta", labels: TOPIC_LABELS },
+  sent_records: { name: "sent_records", kind: "delta", labels: TOPIC_LABELS },
+  retained_bytes: { name: "retained_bytes", kind: "gauge", labels: TOPIC_LABELS },
+  partition_count: { name: "partition_count", kind: "gauge", labels: [] },
+};
+
+/** The definition for a full metric name such as `io.confluent.kafka.server/received_bytes`. */
+export function metricByFullName(name: string): MetricDef | null {
+  if (!name.startsWith(METRIC_PREFIX)) return null;
+  const short = name.slice(METRIC_PREFIX.length);
+  return Object.hasOwn(METRICS, short) ? METRICS[short as MetricName] : null;
+}

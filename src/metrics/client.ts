@@ -1,0 +1,361 @@
+// A client for the Confluent Cloud Metrics API v2 `/query`: follows every page, waits out
+// 429s as the API asks, retries 5xx, network errors and timeouts a bounded number of times,
+// restarts a query whose page token expired, and stops at once on 401/403 with a message
+// that names the refused key (never its secret). The base URL is configuration, so tests,
+// proxies and the local emulator are reached the same way as the real API.
+import { backoffMs, errorDetail, rateLimitWait } from "./_http.ts";
+import { type Page, parsePage } from "./_page.ts";
+import { MetricsApiAuthError, MetricsApiError, MetricsApiTimeoutError } from "./errors.ts";
+import {
+  DEFAULT_METRICS_API_URL,
+  type FlatPoint,
+  METRIC_PREFIX,
+  type MetricName,
+  type MetricsFilter,
+  type MetricsQuery,
+  QUERY_PATH,
+} from "./types.ts";
+
+const HOUR_MS = 3_600_000;
+
+export interface MetricsApiClientOptions {
+  /** Default https://api.telemetry.confluent.cloud (CONFLUENT_METRICS_API_URL overrides it). */
+  baseUrl?: string;
+  /** Cloud API key id; shown in error messages. */
+  apiKey: string;
+  /** Cloud API secret; never shown, logged or put in an error. */
+  apiSecret: string;
+  /** Per request (connect, answer and body); default 30 s. */
+  timeoutMs?: number;
+  /** Retries of one request after 5xx, network errors or timeouts; default 4. */
+  maxRetries?: number;
+  /** 429s in a row for one request before giving up; default 20. */
+  maxRateLimitWaits?: number;
+  /** Restarts from page one after an expired page token; default 3. */
+  maxRestarts?: number;
+  /** The longest single wait honoured (a longer Retry-After is cut to it); default 5 min. */
+  maxWaitMs?: number;
+  logger?: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1), for backoff jitter. */
+  random?: () => number;
+}
+
+export interface QueryResult {
+  /** Every point of every page. */
+  data: FlatPoint[];
+  /** HTTP requests sent: pages + retries. */
+  requests: number;
+  /** Requests that did not yield a page (429, 5xx, network error, timeout, expired token). */
+  retries: number;
+  /** Pages received, including pages discarded by a restart. */
+  pages: number;
+  restarts: number;
+}
+
+/** topic → hour start (epoch ms) → value; hours without a point are absent. */
+export type TopicSeries = Map<string, Map<number, number>>;
+
+interface Counters {
+  requests: number;
+  retries: number;
+  pages: number;
+  restarts: number;
+}
+
+type PageOutcome = { kind: "page"; page: Page } | { kind: "token-refused"; detail: string };
+
+export class MetricsApiClient {
+  readonly baseUrl: string;
+  /** Totals over every query of this client, for benchmarks and the run summary. */
+  readonly stats: Counters = { requests: 0, retries: 0, pages: 0, restarts: 0 };
+  readonly #apiKey: string;
+  readonly #apiSecret: string;
+  readonly #authorization: string;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #maxRateLimitWaits: number;
+  readonly #maxRestarts: number;
+  readonly #maxWaitMs: number;
+  readonly #log: (line: string) => void;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+
+  constructor(options: MetricsApiClientOptions) {
+    const base = options.baseUrl ?? DEFAULT_METRICS_API_URL;
+    let parsed: URL;
+    try {
+      parsed = new URL(base);
+    } catch {
+      throw new RangeError(`The Metrics API base URL "${base}" is not a URL`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new RangeError(`The Metrics API base URL "${base}" must be http(s)`);
+    }
+    this.baseUrl = base.replace(/\/+$/, "");
+    this.#apiKey = options.apiKey;
+    this.#apiSecret = options.apiSecret;
+    this.#authorization = `Basic ${
+      btoa(
+        String.fromCharCode(...new TextEncoder().encode(`${options.apiKey}:${options.apiSecret}`)),
+      )
+    }`;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#maxRetries = options.maxRetries ?? 4;
+    this.#maxRateLimitWaits = options.maxRateLimitWaits ?? 20;
+    this.#maxRestarts = options.maxRestarts ?? 3;
+    this.#maxWaitMs = options.maxWaitMs ?? 300_000;
+    this.#log = options.logger ?? (() => {});
+    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** Runs a query and follows every page (the identical body plus `?page_token=`). */
+  async queryAll(body: MetricsQuery): Promise<QueryResult> {
+    const counters: Counters = { requests: 0, retries: 0, pages: 0, restarts: 0 };
+    try {
+      for (;;) {
+        const data: FlatPoint[] = [];
+        let token: string | null = null;
+        let restart = false;
+        do {
+          const outcome = await this.#page(body, token, counters);
+          if (outcome.kind === "token-refused") {
+            counters.restarts++;
+            if (counters.restarts > this.#maxRestarts) {
+              throw new MetricsApiError(
+                `The Metrics API refused page tokens ${counters.restarts} times; ` +
+                  `gave up after ${this.#maxRestarts} restarts: ${outcome.detail}`,
+                400,
+                outcome.detail,
+              );
+            }
+            this.#log(
+              `Metrics API: page token refused (${outcome.detail}); restarting the query from page one`,
+            );
+            restart = true;
+            break;
+          }
+          // Not push(...points): a page can hold more points than a call takes arguments.
+          for (const p of outcome.page.points) data.push(p);
+          token = outcome.page.nextPageToken;
+        } while (token !== null);
+        if (!restart) return { data, ...counters };
+      }
+    } finally {
+      for (const k of Object.keys(counters) as (keyof Counters)[]) this.stats[k] += counters[k];
+    }
+  }
+
+  /**
+   * Hourly values of one metric for every topic of a cluster over [startMs, endMs) (whole
+   * UTC hours): one query with `group_by: ["metric.topic"]`, every page followed.
+   */
+  async hourlyTopicSeries(
+    clusterId: string,
+    metric: MetricName,
+    startMs: number,
+    endMs: number,
+    options: { limit?: number } = {},
+  ): Promise<TopicSeries> {
+    const body = hourlyTopicQuery(clusterId, metric, startMs, endMs, options.limit);
+    const result = await this.queryAll(body);
+    const series: TopicSeries = new Map();
+    for (const p of result.data) {
+      const topic = p["metric.topic"];
+      if (typeof topic !== "string") continue;
+      const hour = Math.floor(Date.parse(p.timestamp) / HOUR_MS) * HOUR_MS;
+      if (hour < startMs || hour >= endMs) continue;
+      let hours = series.get(topic);
+      if (!hours) series.set(topic, hours = new Map());
+      hours.set(hour, (hours.get(hour) ?? 0) + p.value);
+    }
+    return series;
+  }
+
+  /** One page, with every retry it needs; throws on anything that retrying cannot fix. */
+  async #page(body: MetricsQuery, token: string | null, counters: Counters): Promise<PageOutcome> {
+    const url = `${this.baseUrl}${QUERY_PATH}${
+      token === null ? "" : `?page_token=${encodeURIComponent(token)}`
+    }`;
+    const pageNo = counters.pages + 1;
+    let failures = 0;
+    let rateLimited = 0;
+    for (;;) {
+      counters.requests++;
+      const signal = AbortSignal.timeout(this.#timeoutMs);
+      let status: number;
+      let statusText: string;
+      let headers: Headers;
+      let text: string;
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: {
+            "authorization": this.#authorization,
+            "content-type": "application/json",
+            "accept": "application/json",
+          },
+          body: JSON.stringify(body),
+          signal,
+        });
+        ({ status, statusText, headers } = res);
+        text = await res.text();
+      } catch (e) {
+        const timedOut = signal.aborted;
+        const why = timedOut
+          ? `no answer within ${this.#timeoutMs} ms`
+          : this.#mask(e instanceof Error ? e.message : String(e));
+        if (failures >= this.#maxRetries) {
+          if (timedOut) {
+            throw new MetricsApiTimeoutError(
+              `The Metrics API at ${this.baseUrl} did not answer within ${this.#timeoutMs} ms ` +
+                `(${failures + 1} attempts)`,
+              this.#timeoutMs,
+            );
+          }
+          throw new MetricsApiError(
+            `Could not reach the Metrics API at ${this.baseUrl} (${failures + 1} attempts): ${why}`,
+            null,
+            why,
+            { cause: e },
+          );
+        }
+        failures++;
+        await this.#retryWait(
+          counters,
+          backoffMs(failures, this.#random),
+          `${why} on page ${pageNo}`,
+        );
+        continue;
+      }
+
+      if (status >= 200 && status < 300) {
+        const page = parsePage(text);
+        if (typeof page !== "string") {
+          counters.pages++;
+          return { kind: "page", page };
+        }
+        if (failures >= this.#maxRetries) {
+          throw new MetricsApiError(
+            `The Metrics API sent an unreadable answer: ${page}`,
+            status,
+            page,
+          );
+        }
+        failures++;
+        await this.#retryWait(counters, backoffMs(failures, this.#random), page);
+        continue;
+      }
+
+      const detail = this.#mask(errorDetail(text, statusText));
+      if (status === 401 || status === 403) throw this.#authError(status, detail, body);
+      if (status === 429) {
+        if (rateLimited >= this.#maxRateLimitWaits) {
+          throw new MetricsApiError(
+            `The Metrics API kept answering 429 (${
+              rateLimited + 1
+            } times for page ${pageNo}): ${detail}`,
+            429,
+            detail,
+          );
+        }
+        rateLimited++;
+        const asked = rateLimitWait(headers, Date.now());
+        const ms = Math.min(this.#maxWaitMs, asked?.ms ?? backoffMs(rateLimited, this.#random));
+        const why = asked ? `${asked.source} ${(asked.ms / 1000).toFixed(1)} s` : "no wait header";
+        await this.#retryWait(counters, ms, `429 rate limited on page ${pageNo} (${why})`);
+        continue;
+      }
+      if (status >= 500 || status === 408) {
+        if (failures >= this.#maxRetries) {
+          throw new MetricsApiError(
+            `The Metrics API answered ${status} ${
+              failures + 1
+            } times for page ${pageNo}: ${detail}`,
+            status,
+            detail,
+          );
+        }
+        failures++;
+        await this.#retryWait(
+          counters,
+          backoffMs(failures, this.#random),
+          `HTTP ${status} on page ${pageNo} (${detail})`,
+        );
+        continue;
+      }
+      if (status === 400 && token !== null && /token/i.test(detail)) {
+        counters.retries++;
+        return { kind: "token-refused", detail };
+      }
+      throw new MetricsApiError(
+        `The Metrics API refused the query (${status}): ${detail}`,
+        status,
+        detail,
+      );
+    }
+  }
+
+  async #retryWait(counters: Counters, ms: number, why: string): Promise<void> {
+    counters.retries++;
+    this.#log(`Metrics API: ${why}; retrying in ${(ms / 1000).toFixed(1)} s`);
+    await this.#sleep(ms);
+  }
+
+  #authError(status: 401 | 403, detail: string, body: MetricsQuery): MetricsApiAuthError {
+    const key = JSON.stringify(this.#apiKey);
+    const message = status === 401
+      ? `The Metrics API rejected Cloud API key ${key} (401: ${detail}). Check that the key and ` +
+        `its secret are right and are a Cloud API key, not a cluster-scoped Kafka key.`
+      : `Cloud API key ${key} may not read the metrics of ${
+        clustersOf(body.filter).join(", ") || "the queried resources"
+      } (403: ${detail}). Give the key the MetricsViewer role for that cluster, or check the ` +
+        `cluster id.`;
+    return new MetricsApiAuthError(this.#mask(message), status, detail, this.#apiKey);
+  }
+
+  /** Removes the secret from text that came from elsewhere (a server could echo it). */
+  #mask(text: string): string {
+    return this.#apiSecret.length > 0 ? text.replaceAll(this.#apiSecret, "***") : text;
+  }
+}
+
+/**
+ * The body of the spec's example: one metric, one cluster, hourly buckets over an absolute
+ * UTC interval, grouped by topic, FLAT, up to `limit` topics a page.
+ */
+export function hourlyTopicQuery(
+  clusterId: string,
+  metric: MetricName,
+  startMs: number,
+  endMs: number,
+  limit = 1000,
+): MetricsQuery {
+  if (startMs % HOUR_MS !== 0 || endMs % HOUR_MS !== 0 || endMs <= startMs) {
+    throw new RangeError(
+      `an hourly series needs whole UTC hours with start < end, got ${startMs}..${endMs}`,
+    );
+  }
+  return {
+    aggregations: [{ metric: `${METRIC_PREFIX}${metric}` }],
+    filter: { field: "resource.kafka.id", op: "EQ", value: clusterId },
+    granularity: "PT1H",
+    intervals: [`${isoSeconds(startMs)}/${isoSeconds(endMs)}`],
+    group_by: ["metric.topic"],
+    limit,
+    format: "FLAT",
+  };
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The cluster ids a filter names with EQ on resource.kafka.id, for the 403 message. */
+function clustersOf(filter: MetricsFilter | undefined): string[] {
+  if (!filter) return [];
+  if ("filters" in filter) return filter.filters.flatMap(clustersOf);
+  if ("filter" in filter) return clustersOf(filter.filter);
+  return filter.field === "resource.kafka.id" ? [`cluster ${filter.value}`] : [];
+}

@@ -1,0 +1,48 @@
+// The Metrics API v2 query body and answer points, as the client sends and returns them.
+
+export const METRIC_PREFIX = "io.confluent.kafka.server/";
+export const DEFAULT_METRICS_API_URL = "https://api.telemetry.confluent.cloud";
+export const QUERY_PATH = "/v2/metrics/cloud/query";
+
+/** The metrics this tool reads, by their short name. */
+export type MetricName =
+  | "received_bytes"
+  | "received_records"
+  | "sent_bytes"
+  | "sent_records"
+  | "retained_bytes"
+  | "partition_count";
+
+export type MetricsFilter =
+  | { field: string; op: "EQ" | "GT" | "GTE"; value: string | number }
+  | { op: "AND" | "OR"; filters: MetricsFilter[] }
+  | { op: "NOT"; filter: MetricsFilter };
+
+export type Granularity =
+  | "PT1M"
+  | "PT5M"
+  | "PT15M"
+  | "PT30M"
+  | "PT1H"
+  | "PT4H"
+  | "PT6H"
+  | "PT12H"
+  | "P1D"
+  | "ALL";
+
+export interface MetricsQuery {
+  aggregations: { metric: string; agg?: "SUM" | "MIN" | "MAX" }[];
+  filter?: MetricsFilter;
+  granularity: Granularity;
+  intervals: string[];
+  group_by?: string[];
+  limit?: number;
+  format?: "FLAT" | "GROUPED";
+}
+
+/** One point of a FLAT answer: bucket start, value, and the group_by labels inline. */
+export interface FlatPoint {
+  timestamp: string;
+  value: number;
+  [label: string]: string | number;
+}

@@ -1,0 +1,48 @@
+// The typed, versioned messages between the scheduler (main thread) and its Web Workers.
+// A union discriminated on `type`; every message carries the protocol version so a worker
+// loaded from a different release is refused instead of misread.
+import type { SamplingLimits } from "../config/types.ts";
+import type { BrokerNode } from "../kafka/cluster.ts";
+import type { KafkaConnection } from "../kafka/connection.ts";
+import type { TopicMeasurement } from "../model/measurement.ts";
+import type { TopicPlan } from "../plan/cluster_plan.ts";
+
+export const PROTOCOL_VERSION = 1;
+
+export interface MeasureTask {
+  /** Unique per run. */
+  taskId: number;
+  /** 1 on the first try, 2 on the retry. */
+  attempt: number;
+  connection: KafkaConnection;
+  brokers: BrokerNode[];
+  topics: TopicPlan[];
+  analysisTime: number;
+  samplingDays: number;
+  limits: SamplingLimits;
+}
+
+export type ToWorker =
+  | { v: typeof PROTOCOL_VERSION; type: "measure"; task: MeasureTask }
+  /** Close every Kafka connection, answer `closed`, then expect termination. */
+  | { v: typeof PROTOCOL_VERSION; type: "close" };
+
+export type FromWorker =
+  | {
+    v: typeof PROTOCOL_VERSION;
+    type: "measured";
+    taskId: number;
+    measurements: TopicMeasurement[];
+    requests: Record<string, number>;
+  }
+  /** The task threw: the worker is still alive, but the task failed as a whole. */
+  | {
+    v: typeof PROTOCOL_VERSION;
+    type: "failed";
+    taskId: number;
+    error: string;
+    requests: Record<string, number>;
+  }
+  | { v: typeof PROTOCOL_VERSION; type: "closed"; requests: Record<string, number> }
+  /** The worker got a message it cannot read (another protocol version). */
+  | { v: number; type: "refused"; reason: string };

@@ -1,0 +1,366 @@
+// The Metrics API client against the local emulator over real HTTP: hourly series equal to
+// the profile's ground truth, 1,000 topics under a 5-requests-a-minute limit (the emulator
+// really answers 429; the client's injected sleep moves the emulator's clock, so the waits
+// take no wall time), 5xx and network retries, timeouts, 401/403 without retry or secret,
+// and restarts after an expired page token.
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../assert.ts";
+import {
+  type EmulatorOptions,
+  type MetricsEmulator,
+  startEmulator,
+} from "../../dev/metrics_api/emulator.ts";
+import { groundTruth } from "../../dev/workload/ground_truth.ts";
+import { HOUR_MS, recordsInHour } from "../../dev/workload/plan.ts";
+import { loadProfile, profileSchema, type WorkloadProfile } from "../../dev/workload/profile.ts";
+import { backoffMs, rateLimitWait } from "../../src/metrics/_http.ts";
+import {
+  hourlyTopicQuery,
+  MetricsApiClient,
+  type MetricsApiClientOptions,
+} from "../../src/metrics/client.ts";
+import {
+  MetricsApiAuthError,
+  MetricsApiError,
+  MetricsApiTimeoutError,
+} from "../../src/metrics/errors.ts";
+
+const ANCHOR = Date.UTC(2026, 8, 3);
+const START = ANCHOR - 2 * 24 * HOUR_MS;
+const CLUSTER = "lkc-cli001";
+const KEY = "CLIKEY77";
+const SECRET = "cli-secret-5a4b3c2d1e";
+const FIXTURE = new URL("../fixtures/metrics_profile.json", import.meta.url);
+
+async function withEmulator(
+  extra: Partial<EmulatorOptions> & { profile?: WorkloadProfile },
+  fn: (emu: MetricsEmulator, profile: WorkloadProfile) => Promise<void>,
+): Promise<void> {
+  const profile = extra.profile ?? await loadProfile(FIXTURE);
+  const emu = startEmulator({
+    anchor: ANCHOR,
+    clusterId: CLUSTER,
+    apiKey: KEY,
+    apiSecret: SECRET,
+    ...extra,
+    profile,
+  });
+  try {
+    await fn(emu, profile);
+  } finally {
+    await emu.close();
+  }
+}
+
+function client(emu: MetricsEmulator, extra: Partial<MetricsApiClientOptions> = {}) {
+  return new MetricsApiClient({
+    baseUrl: emu.url,
+    apiKey: KEY,
+    apiSecret: SECRET,
+    timeoutMs: 5_000,
+    maxRetries: 3,
+    sleep: () => Promise.resolve(),
+    ...extra,
+  });
+}
+
+/** topic → hour → expected value, hours without traffic left out (the emulator omits them). */
+function expected(
+  profile: WorkloadProfile,
+  start: number,
+  end: number,
+  perRecord: (topic: string) => number,
+) {
+  const out = new Map<string, Map<number, number>>();
+  for (const t of groundTruth(profile, ANCHOR, { start, end }).values()) {
+    const hours = t.hourly.filter((h) => h.records > 0);
+    if (hours.length > 0) {
+      out.set(t.topic, new Map(hours.map((h) => [h.hourStart, h.records * perRecord(t.topic)])));
+    }
+  }
+  return out;
+}
+
+Deno.test("client hourly series equal the profile's ground truth for every topic", async () => {
+  await withEmulator({}, async (emu, profile) => {
+    const c = client(emu);
+    const records = await c.hourlyTopicSeries(CLUSTER, "received_records", START, ANCHOR);
+    assertEquals(records, expected(profile, START, ANCHOR, () => 1));
+    const bytes = await c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR);
+    assertEquals(bytes, expected(profile, START, ANCHOR, (t) => emu.bytesPerRecord(t)));
+    const sent = await c.hourlyTopicSeries(CLUSTER, "sent_bytes", START, ANCHOR);
+    assertEquals(
+      sent,
+      expected(profile, START, ANCHOR, (t) => emu.bytesPerRecord(t) * emu.fanOut(t)),
+    );
+    assert(records.has("_internal_state"), "internal topics are measured too");
+    // A window inside the profile: only its hours.
+    const day = await c.hourlyTopicSeries(
+      CLUSTER,
+      "received_records",
+      ANCHOR - 24 * HOUR_MS,
+      ANCHOR,
+    );
+    assertEquals(day, expected(profile, ANCHOR - 24 * HOUR_MS, ANCHOR, () => 1));
+    assertEquals(c.stats, { requests: 4, retries: 0, pages: 4, restarts: 0 });
+    assertEquals(emu.requests[0]!.body, {
+      aggregations: [{ metric: "io.confluent.kafka.server/received_records" }],
+      filter: { field: "resource.kafka.id", op: "EQ", value: CLUSTER },
+      granularity: "PT1H",
+      intervals: ["2026-09-01T00:00:00Z/2026-09-03T00:00:00Z"],
+      group_by: ["metric.topic"],
+      limit: 1000,
+      format: "FLAT",
+    });
+  });
+});
+
+Deno.test("client: 1,000 topics under 5 requests a minute give correct series in pages + 429 retries requests", async () => {
+  const profile = profileSchema.parse({
+    days: 1,
+    seed: 3,
+    topics: Array.from({ length: 1000 }, (_, i) => ({
+      name: `topic-${String(i).padStart(4, "0")}`,
+      partitions: 1,
+      traffic: { recordsPerHour: 1 + (i % 13), valueBytes: { min: 10, max: 30 } },
+    })),
+  });
+  const start = ANCHOR - 24 * HOUR_MS;
+  let now = ANCHOR + 5 * 60_000;
+  let slept = 0;
+  await withEmulator({ profile, rateLimitPerMinute: 5, clock: () => now }, async (emu) => {
+    const lines: string[] = [];
+    const c = client(emu, {
+      logger: (l) => lines.push(l),
+      // Waiting moves the emulator's clock: the 429s are real, the minutes are not.
+      sleep: (ms) => {
+        now += ms;
+        slept += ms;
+        return Promise.resolve();
+      },
+    });
+    const truth = (perRecord: (topic: string) => number) => {
+      const out = new Map<string, Map<number, number>>();
+      for (const t of profile.topics) {
+        const hours = new Map<number, number>();
+        for (let h = start; h < ANCHOR; h += HOUR_MS) {
+          hours.set(h, recordsInHour(profile, t, ANCHOR, h) * perRecord(t.name));
+        }
+        out.set(t.name, hours);
+      }
+      return out;
+    };
+
+    // 100 topics a page: 10 pages per metric, 20 in all, in 4 one-minute windows.
+    const records = await c.hourlyTopicSeries(CLUSTER, "received_records", start, ANCHOR, {
+      limit: 100,
+    });
+    const bytes = await c.hourlyTopicSeries(CLUSTER, "received_bytes", start, ANCHOR, {
+      limit: 100,
+    });
+    assertEquals(records.size, 1000);
+    assertEquals(records, truth(() => 1));
+    assertEquals(bytes, truth((t) => emu.bytesPerRecord(t)));
+    const limited = emu.requests.filter((r) => r.status === 429).length;
+    assertEquals(c.stats.pages, 20);
+    assertEquals(limited, 3, "one 429 per exhausted window: the client waits exactly the reset");
+    assertEquals(c.stats, { requests: 23, retries: 3, pages: 20, restarts: 0 });
+    assertEquals(emu.requests.length, c.stats.requests);
+    assertEquals(slept, 3 * 60_000, "each wait is rateLimit-reset seconds, not more");
+    assertEquals(lines.filter((l) => l.includes("rateLimit-reset")).length, 3);
+
+    // The spec's 1,000 topics a page: one request per metric, whatever the topic count.
+    const before = c.stats.requests;
+    const again = await c.queryAll(hourlyTopicQuery(CLUSTER, "received_records", start, ANCHOR));
+    assertEquals([again.pages, again.requests - again.retries], [1, 1]);
+    assertEquals(again.data.length, 1000 * 24);
+    assertEquals(c.stats.requests - before, again.requests);
+  });
+});
+
+Deno.test("client retries 5xx with backoff and gives up after maxRetries", async () => {
+  await withEmulator({}, async (emu, profile) => {
+    const waits: number[] = [];
+    const c = client(emu, {
+      random: () => 0.5,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    emu.failNext(2, 503);
+    const body = hourlyTopicQuery(CLUSTER, "received_records", START, ANCHOR);
+    const ok = await c.queryAll(body);
+    assertEquals([ok.requests, ok.retries, ok.pages], [3, 2, 1]);
+    assertEquals(waits, [375, 750], "exponential: 500·2^(n−1) × (0.5 + 0.5·jitter)");
+    const total = ok.data.reduce((s, p) => s + p.value, 0);
+    const truth = [...groundTruth(profile, ANCHOR, { start: START, end: ANCHOR }).values()]
+      .reduce((s, t) => s + t.records, 0);
+    assertEquals(total, truth);
+
+    emu.failNext(10, 500);
+    const before = emu.requests.length;
+    const e = await assertRejects(() => c.queryAll(body), MetricsApiError);
+    assertEquals(e.status, 500);
+    assertEquals(emu.requests.length - before, 4, "1 try + maxRetries 3");
+    assertStringIncludes(e.message, "Internal server error (injected)");
+  });
+});
+
+Deno.test("client retries network errors a bounded number of times", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  let sleeps = 0;
+  const c = new MetricsApiClient({
+    baseUrl: `http://127.0.0.1:${port}/`,
+    apiKey: KEY,
+    apiSecret: SECRET,
+    maxRetries: 2,
+    sleep: () => (sleeps++, Promise.resolve()),
+  });
+  const e = await assertRejects(
+    () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+    MetricsApiError,
+    "Could not reach the Metrics API",
+  );
+  assertEquals([e.status, sleeps, c.stats.requests], [null, 2, 3]);
+  assert(!e.message.includes(SECRET));
+});
+
+Deno.test("client times out a slow answer with MetricsApiTimeoutError", async () => {
+  await withEmulator({}, async (emu) => {
+    emu.delayNext(2, 3_000);
+    const c = client(emu, { timeoutMs: 150, maxRetries: 1 });
+    const t0 = performance.now();
+    const e = await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiTimeoutError,
+      "did not answer within 150 ms (2 attempts)",
+    );
+    assert(performance.now() - t0 < 2_000, "gave up well before the slow route answered");
+    assertEquals([e.timeoutMs, e.status, c.stats.requests], [150, null, 2]);
+    // The next request is served normally.
+    const ok = await c.hourlyTopicSeries(CLUSTER, "received_records", START, ANCHOR);
+    assert(ok.size > 0);
+  });
+});
+
+Deno.test("client stops at once on 401 and 403, naming the key and the API's detail but never the secret", async () => {
+  await withEmulator({ rateLimitPerMinute: 100 }, async (emu) => {
+    const lines: string[] = [];
+    const wrong = new MetricsApiClient({
+      baseUrl: emu.url,
+      apiKey: KEY,
+      apiSecret: "not-the-secret-123",
+      logger: (l) => lines.push(l),
+    });
+    const e401 = await assertRejects(
+      () => wrong.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiAuthError,
+    );
+    assertEquals([e401.status, e401.detail, e401.apiKey], [401, "Invalid credentials", KEY]);
+    assertStringIncludes(e401.message, `Cloud API key "${KEY}"`);
+    assertStringIncludes(e401.message, "Invalid credentials");
+    assertEquals(emu.requests.length, 1, "no retry");
+
+    const lines403: string[] = [];
+    const c = client(emu, { logger: (l) => lines403.push(l) });
+    const e403 = await assertRejects(
+      () => c.hourlyTopicSeries("lkc-notmine", "received_bytes", START, ANCHOR),
+      MetricsApiAuthError,
+    );
+    assertEquals(e403.status, 403);
+    assertStringIncludes(
+      e403.message,
+      "Query must filter by at least one of your authorized resources",
+    );
+    assertStringIncludes(e403.message, "lkc-notmine");
+    assertEquals(emu.requests.length, 2, "no retry");
+    for (
+      const text of [e401, e403].flatMap((e) => [e.message, String(e.stack), JSON.stringify(e)])
+    ) {
+      assert(!text.includes(SECRET) && !text.includes("not-the-secret-123"), text);
+    }
+    assertEquals([...lines, ...lines403], []);
+  });
+});
+
+Deno.test("client restarts from page one when a page token has expired", async () => {
+  let emu: MetricsEmulator | undefined;
+  // Time jumps past the token's life while the client is between page one and page two.
+  const clock = () => ANCHOR + (emu?.requests.length === 1 ? 60_000 : 0);
+  await withEmulator({ pageTokenTtlMs: 30_000, clock }, async (e, profile) => {
+    emu = e;
+    const lines: string[] = [];
+    const c = client(e, { logger: (l) => lines.push(l) });
+    const got = await c.hourlyTopicSeries(CLUSTER, "received_records", START, ANCHOR, { limit: 2 });
+    assertEquals(got, expected(profile, START, ANCHOR, () => 1));
+    assertEquals(
+      e.requests.map((r) => [r.query.page_token === undefined ? "first" : "next", r.status]),
+      [
+        ["first", 200],
+        ["next", 400],
+        ["first", 200],
+        ["next", 200],
+      ],
+    );
+    assertEquals(c.stats, { requests: 4, retries: 1, pages: 3, restarts: 1 });
+    assertStringIncludes(lines.join("\n"), "restarting the query from page one");
+  });
+});
+
+Deno.test("client gives up when page tokens keep expiring", async () => {
+  let now = ANCHOR;
+  // Every look at the clock is a second later, so every token is stale when it comes back.
+  await withEmulator({ pageTokenTtlMs: 500, clock: () => (now += 1_000) }, async (emu) => {
+    const c = client(emu, { maxRestarts: 2 });
+    const e = await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_records", START, ANCHOR, { limit: 2 }),
+      MetricsApiError,
+      "refused page tokens 3 times",
+    );
+    assertEquals(e.status, 400);
+    assertEquals(emu.requests.length, 6);
+  });
+});
+
+Deno.test("client honours Retry-After first, then rateLimit-reset, case-insensitively; else backoff", async () => {
+  const now = Date.UTC(2026, 8, 1, 12);
+  const h = (init: Record<string, string>) => new Headers(init);
+  assertEquals(rateLimitWait(h({ "Retry-After": "7", "RateLimit-Reset": "30" }), now), {
+    ms: 7_000,
+    source: "Retry-After",
+  });
+  assertEquals(
+    rateLimitWait(h({ "retry-after": new Date(now + 12_000).toUTCString() }), now)?.ms,
+    12_000,
+  );
+  assertEquals(rateLimitWait(h({ "RATELIMIT-RESET": "30" }), now), {
+    ms: 30_000,
+    source: "rateLimit-reset",
+  });
+  assertEquals(rateLimitWait(h({ "ratelimit-reset": String(now / 1000 + 9) }), now)?.ms, 9_000);
+  assertEquals(rateLimitWait(h({ "ratelimit-limit": "300" }), now), null);
+  assertEquals([1, 2, 3, 10].map((n) => backoffMs(n, () => 1)), [500, 1_000, 2_000, 30_000]);
+  assertEquals(backoffMs(3, () => 0), 1_000);
+
+  // Against the emulator with Retry-After switched on, the client waits what it says.
+  let clock = ANCHOR;
+  await withEmulator(
+    { rateLimitPerMinute: 1, sendRetryAfter: true, clock: () => clock },
+    async (emu) => {
+      const waits: number[] = [];
+      const c = client(emu, {
+        sleep: (ms) => {
+          waits.push(ms);
+          clock += ms;
+          return Promise.resolve();
+        },
+      });
+      clock += 15_000;
+      await c.hourlyTopicSeries(CLUSTER, "received_records", START, ANCHOR);
+      await c.hourlyTopicSeries(CLUSTER, "received_records", START, ANCHOR);
+      assertEquals(waits, [60_000]);
+    },
+  );
+});

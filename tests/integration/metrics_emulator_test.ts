@@ -1,0 +1,547 @@
+// The Metrics API emulator itself, spoken to with plain fetch: the exact 401/403 bodies,
+// 400 validation, values equal to the workload profile's ground truth at every granularity,
+// FLAT vs GROUPED, filters, pagination with expiring tokens, the rate limit and its headers,
+// and injected failures.
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import {
+  type EmulatorOptions,
+  type MetricsEmulator,
+  QUERY_PATH,
+  startEmulator,
+} from "../../dev/metrics_api/emulator.ts";
+import { HOUR_MS, recordsInHour } from "../../dev/workload/plan.ts";
+import { loadProfile, type WorkloadProfile } from "../../dev/workload/profile.ts";
+import { groundTruth } from "../../dev/workload/ground_truth.ts";
+
+const ANCHOR = Date.UTC(2026, 8, 3);
+const START = ANCHOR - 2 * 24 * HOUR_MS;
+const CLUSTER = "lkc-emu001";
+const KEY = "EMUKEY42";
+const SECRET = "emu-secret-9f8e7d";
+const FIXTURE = new URL("../fixtures/metrics_profile.json", import.meta.url);
+const PREFIX = "io.confluent.kafka.server/";
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  // deno-lint-ignore no-explicit-any
+  json: any;
+}
+
+function basic(key: string, secret: string): string {
+  return `Basic ${btoa(`${key}:${secret}`)}`;
+}
+
+async function post(
+  emu: MetricsEmulator,
+  body: unknown,
+  options: { auth?: string | null; token?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const auth = options.auth === undefined ? basic(KEY, SECRET) : options.auth;
+  if (auth !== null) headers.authorization = auth;
+  const query = options.token ? `?page_token=${encodeURIComponent(options.token)}` : "";
+  const res = await fetch(`${emu.url}${QUERY_PATH}${query}`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, json: await res.json() };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+
+function query(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    aggregations: [{ metric: `${PREFIX}received_records` }],
+    filter: { field: "resource.kafka.id", op: "EQ", value: CLUSTER },
+    granularity: "PT1H",
+    intervals: [`${iso(START)}/${iso(ANCHOR)}`],
+    group_by: ["metric.topic"],
+    limit: 1000,
+    format: "FLAT",
+    ...overrides,
+  };
+}
+
+async function withEmulator(
+  extra: Partial<EmulatorOptions>,
+  fn: (emu: MetricsEmulator, profile: WorkloadProfile) => Promise<void>,
+): Promise<void> {
+  const profile = await loadProfile(FIXTURE);
+  const emu = startEmulator({
+    profile,
+    anchor: ANCHOR,
+    clusterId: CLUSTER,
+    apiKey: KEY,
+    apiSecret: SECRET,
+    ...extra,
+  });
+  try {
+    await fn(emu, profile);
+  } finally {
+    await emu.close();
+  }
+}
+
+/** topic → hour → value from FLAT points. */
+function byTopicHour(data: { timestamp: string; value: number; "metric.topic": string }[]) {
+  const out = new Map<string, Map<number, number>>();
+  for (const p of data) {
+    let m = out.get(p["metric.topic"]);
+    if (!m) out.set(p["metric.topic"], m = new Map());
+    m.set(Date.parse(p.timestamp), p.value);
+  }
+  return out;
+}
+
+Deno.test("emulator answers 401 with the API's exact body for a wrong key, a wrong secret or no credentials", async () => {
+  await withEmulator({}, async (emu) => {
+    for (const auth of [basic("OTHERKEY", SECRET), basic(KEY, "wrong"), null, "Bearer x"]) {
+      const a = await post(emu, query(), { auth });
+      assertEquals(a.status, 401);
+      assertEquals(a.json, { errors: [{ status: "401", detail: "Invalid credentials" }] });
+    }
+    assert(!JSON.stringify(emu.requests).includes(SECRET), "the recorded requests hold no secret");
+  });
+});
+
+Deno.test("emulator answers 403 unless the filter pins resource.kafka.id to authorized clusters", async () => {
+  const forbidden = {
+    errors: [{
+      status: "403",
+      detail: "Query must filter by at least one of your authorized resources",
+    }],
+  };
+  const mine = { field: "resource.kafka.id", op: "EQ", value: CLUSTER };
+  const other = { field: "resource.kafka.id", op: "EQ", value: "lkc-other" };
+  const topic = { field: "metric.topic", op: "EQ", value: "orders" };
+  await withEmulator({}, async (emu) => {
+    for (
+      const filter of [
+        undefined,
+        other,
+        topic,
+        { op: "OR", filters: [mine, other] },
+        { op: "OR", filters: [mine, topic] },
+        { op: "NOT", filter: other },
+        { field: "resource.kafka.id", op: "GTE", value: "lkc-" },
+      ]
+    ) {
+      const a = await post(emu, query({ filter }));
+      assertEquals(a.status, 403, JSON.stringify(filter));
+      assertEquals(a.json, forbidden);
+    }
+    assertEquals(
+      (await post(emu, query({ filter: { op: "AND", filters: [mine, topic] } }))).status,
+      200,
+    );
+  });
+  await withEmulator({ authorizedClusters: [CLUSTER, "lkc-other"] }, async (emu) => {
+    const a = await post(emu, query({ filter: { op: "OR", filters: [mine, other] } }));
+    assertEquals(a.status, 200);
+    assert(a.json.data.length > 0);
+    const onlyOther = await post(emu, query({ filter: other }));
+    assertEquals([onlyOther.status, onlyOther.json.data], [200, []]);
+  });
+});
+
+Deno.test("emulator answers 400 naming each problem of the body", async () => {
+  await withEmulator({}, async (emu) => {
+    const cases: [Record<string, unknown> | string, string][] = [
+      ["{not json", "not valid JSON"],
+      [query({ aggregations: [] }), "exactly one aggregation"],
+      [
+        query({
+          aggregations: [{ metric: `${PREFIX}received_bytes` }, { metric: `${PREFIX}sent_bytes` }],
+        }),
+        "exactly one aggregation",
+      ],
+      [query({ aggregations: [{ metric: "received_bytes" }] }), "is not a known metric"],
+      [query({ aggregations: [{ metric: `${PREFIX}nope` }] }), "is not a known metric"],
+      [query({ aggregations: [{ metric: `${PREFIX}sent_bytes`, agg: "AVG" }] }), "agg"],
+      [query({ granularity: "PT2H" }), "granularity"],
+      [query({ granularity: undefined }), "granularity is required"],
+      [query({ intervals: [] }), "at least one ISO-8601 interval"],
+      [query({ intervals: ["yesterday/today"] }), "Invalid interval"],
+      [query({ intervals: [`${iso(ANCHOR)}/${iso(START)}`] }), "end must be after the start"],
+      [query({ intervals: ["2026-09-01T00:00:00/PT1H"] }), "Invalid interval"],
+      [query({ intervals: [`${iso(START)}/P1M`] }), "Invalid interval"],
+      [
+        query({ granularity: "PT1M", intervals: [`${iso(ANCHOR - 7 * HOUR_MS)}/PT7H`] }),
+        "the maximum for granularity PT1M is PT6H",
+      ],
+      [
+        query({ granularity: "PT5M", intervals: [`P2D/${iso(ANCHOR)}`] }),
+        "the maximum for granularity PT5M is P1D",
+      ],
+      [
+        query({
+          granularity: "PT15M",
+          intervals: [`${iso(START - 3 * 86_400_000)}/${iso(ANCHOR)}`],
+        }),
+        "PT15M is P4D",
+      ],
+      [query({ limit: 0 }), "limit must be an integer from 1 to 1000"],
+      [query({ limit: 1001 }), "limit must be an integer from 1 to 1000"],
+      [query({ group_by: undefined, limit: 10, format: undefined }), "only allowed with group_by"],
+      [
+        query({ group_by: undefined, limit: undefined, format: "GROUPED" }),
+        "GROUPED requires group_by",
+      ],
+      [query({ format: "CSV" }), "format"],
+      [query({ group_by: ["metric.nope"] }), 'group_by label "metric.nope"'],
+      [
+        query({ aggregations: [{ metric: `${PREFIX}partition_count` }] }),
+        'group_by label "metric.topic" is not a label',
+      ],
+      [query({ filter: { field: "metric.topic", op: "LIKE", value: "x" } }), "filter.op"],
+      [query({ filter: { op: "AND", filters: [] } }), "filter.filters must be a non-empty array"],
+      [query({ filter: { field: "resource.kafka.id", op: "EQ" } }), "filter.value"],
+      [query({ colour: "blue" }), 'Unknown field "colour"'],
+    ];
+    for (const [body, detail] of cases) {
+      const a = await post(emu, body);
+      assertEquals(a.status, 400, `${JSON.stringify(body)} → ${JSON.stringify(a.json)}`);
+      assert(a.json.errors.every((e: { status: string }) => e.status === "400"));
+      assertStringIncludes(
+        a.json.errors.map((e: { detail: string }) => e.detail).join("\n"),
+        detail,
+      );
+    }
+    // The limits are inclusive: exactly 6 h at PT1M is fine.
+    const sixHours = await post(
+      emu,
+      query({ granularity: "PT1M", intervals: [`${iso(ANCHOR - 6 * HOUR_MS)}/PT6H`] }),
+    );
+    assertEquals(sixHours.status, 200);
+    const all = await post(emu, query({ granularity: "ALL" }), { token: "abc" });
+    assertEquals(all.status, 400);
+    assertStringIncludes(all.json.errors[0].detail, "page_token is only valid with group_by");
+  });
+});
+
+Deno.test("emulator values equal the profile's ground truth: records, bytes = records × bytes/record, sent = × fan-out", async () => {
+  await withEmulator({ fanOut: { clicks: 3 } }, async (emu, profile) => {
+    const truth = groundTruth(profile, ANCHOR, { start: START, end: ANCHOR });
+    const fetchMetric = async (metric: string) =>
+      byTopicHour(
+        (await post(emu, query({ aggregations: [{ metric: PREFIX + metric }] }))).json.data,
+      );
+    const records = await fetchMetric("received_records");
+    const bytes = await fetchMetric("received_bytes");
+    const sentRecords = await fetchMetric("sent_records");
+    const sentBytes = await fetchMetric("sent_bytes");
+    assertEquals([...records.keys()].sort(), ["_internal_state", "clicks", "orders", "young"]);
+    assertEquals(emu.fanOut("orders"), 2, "keyed topics default to two consumer groups");
+    assertEquals(emu.fanOut("clicks"), 3, "the fanOut option overrides");
+    for (const t of truth.values()) {
+      const expected = new Map(
+        t.hourly.filter((h) => h.records > 0).map((h) => [h.hourStart, h.records]),
+      );
+      const bpr = emu.bytesPerRecord(t.topic);
+      const fan = emu.fanOut(t.topic);
+      assertEquals(records.get(t.topic) ?? new Map(), expected, t.topic);
+      const scaled = (k: number) => new Map([...expected].map(([h, n]) => [h, n * k]));
+      assertEquals(bytes.get(t.topic) ?? new Map(), scaled(bpr), t.topic);
+      assertEquals(sentRecords.get(t.topic) ?? new Map(), scaled(fan), t.topic);
+      assertEquals(sentBytes.get(t.topic) ?? new Map(), scaled(bpr * fan), t.topic);
+    }
+    assertEquals(emu.bytesPerRecord("clicks"), 75 + 70, "mean value size plus 70 bytes of framing");
+    emu.setBytesPerRecord("clicks", 61.5);
+    const after = await fetchMetric("received_bytes");
+    const h = ANCHOR - HOUR_MS;
+    assertEquals(after.get("clicks")?.get(h), 37 * 61.5);
+    // No data at or after the anchor.
+    const future = await post(emu, query({ intervals: [`${iso(ANCHOR)}/P1D`] }));
+    assertEquals(future.json.data, []);
+  });
+});
+
+Deno.test("emulator buckets are UTC-aligned bucket starts whose values add up across granularities", async () => {
+  await withEmulator({}, async (emu, profile) => {
+    const orders = profile.topics.find((t) => t.name === "orders")!;
+    const clicksFilter = {
+      op: "AND",
+      filters: [
+        { field: "resource.kafka.id", op: "EQ", value: CLUSTER },
+        { field: "metric.topic", op: "EQ", value: "clicks" },
+      ],
+    };
+    const daily = await post(emu, query({ granularity: "P1D" }));
+    const ordersDays = daily.json.data.filter((p: { "metric.topic": string }) =>
+      p["metric.topic"] === "orders"
+    );
+    assertEquals(ordersDays.map((p: { timestamp: string }) => p.timestamp), [
+      iso(START),
+      iso(START + 86_400_000),
+    ]);
+    for (const p of ordersDays) {
+      let sum = 0;
+      const day = Date.parse(p.timestamp);
+      for (let h = day; h < day + 86_400_000; h += HOUR_MS) {
+        sum += recordsInHour(profile, orders, ANCHOR, h);
+      }
+      assertEquals(p.value, sum);
+    }
+    const fourHours = await post(emu, query({ granularity: "PT4H" }));
+    assert(
+      fourHours.json.data.every((p: { timestamp: string }) =>
+        Date.parse(p.timestamp) % (4 * HOUR_MS) === 0
+      ),
+    );
+    // 37 records an hour do not split evenly into minutes, but the minutes add up to the hour.
+    const hour = ANCHOR - 3 * HOUR_MS;
+    for (const granularity of ["PT1M", "PT5M", "PT15M", "PT30M"]) {
+      const a = await post(
+        emu,
+        query({ granularity, filter: clicksFilter, intervals: [`${iso(hour)}/PT1H`] }),
+      );
+      assertEquals(a.status, 200);
+      const values = a.json.data.map((p: { value: number }) => p.value);
+      assertEquals(values.reduce((s: number, v: number) => s + v, 0), 37, granularity);
+      assert(values.every((v: number) => v > 0), "buckets without data are omitted");
+    }
+    // An unaligned interval counts only its part of the edge buckets, stamped at bucket start.
+    const partial = await post(
+      emu,
+      query({ filter: clicksFilter, intervals: [`${iso(hour + 30 * 60_000)}/PT1H`] }),
+    );
+    assertEquals(partial.json.data.map((p: { timestamp: string }) => p.timestamp), [
+      iso(hour),
+      iso(hour + HOUR_MS),
+    ]);
+    const halves = partial.json.data.map((p: { value: number }) => p.value);
+    assert(halves[0] > 0 && halves[0] < 37 && halves[1] > 0 && halves[1] < 37, String(halves));
+    const all = await post(emu, query({ granularity: "ALL", filter: clicksFilter }));
+    assertEquals(all.json.data, [{
+      timestamp: iso(START),
+      value: 37 * 48,
+      "metric.topic": "clicks",
+    }]);
+    assertEquals(all.json.meta.pagination.next_page_token, undefined);
+  });
+});
+
+Deno.test("emulator gauges: retained_bytes averages what retention keeps, partition_count is the cluster's", async () => {
+  await withEmulator({}, async (emu, profile) => {
+    const last = ANCHOR - HOUR_MS;
+    const retained = await post(
+      emu,
+      query({
+        aggregations: [{ metric: `${PREFIX}retained_bytes` }],
+        intervals: [`${iso(last)}/PT1H`],
+      }),
+    );
+    const clicks = retained.json.data.find((p: { "metric.topic": string }) =>
+      p["metric.topic"] === "clicks"
+    );
+    // Default retention (7 days) keeps all 48 hours of the profile.
+    assertEquals(clicks, {
+      timestamp: iso(last),
+      value: 37 * 48 * emu.bytesPerRecord("clicks"),
+      "metric.topic": "clicks",
+    });
+    const partitions = await post(
+      emu,
+      query({
+        aggregations: [{ metric: `${PREFIX}partition_count` }],
+        group_by: undefined,
+        limit: undefined,
+        granularity: "P1D",
+      }),
+    );
+    const total = profile.topics.reduce((s, t) => s + t.partitions, 0);
+    assertEquals(partitions.json.data, [
+      { timestamp: iso(START), value: total },
+      { timestamp: iso(START + 86_400_000), value: total },
+    ]);
+  });
+});
+
+Deno.test("emulator FLAT and GROUPED answers carry the same points", async () => {
+  await withEmulator({}, async (emu) => {
+    const flat = await post(emu, query({ format: "FLAT" }));
+    const grouped = await post(emu, query({ format: "GROUPED" }));
+    assertEquals(grouped.status, 200);
+    const fromGrouped = grouped.json.data.flatMap((
+      g: { "metric.topic": string; points: { timestamp: string; value: number }[] },
+    ) => g.points.map((p) => ({ ...p, "metric.topic": g["metric.topic"] })));
+    assertEquals(fromGrouped, flat.json.data);
+    assertEquals(Object.keys(grouped.json.data[0]).sort(), ["metric.topic", "points"]);
+    const ungrouped = await post(emu, query({ group_by: undefined, limit: undefined }));
+    assertEquals(Object.keys(ungrouped.json.data[0]).sort(), ["timestamp", "value"]);
+    assertEquals(ungrouped.json.meta, undefined);
+  });
+});
+
+Deno.test("emulator evaluates EQ, GT, GTE, AND, OR and NOT over topic and partition labels", async () => {
+  await withEmulator({}, async (emu, profile) => {
+    const cluster = { field: "resource.kafka.id", op: "EQ", value: CLUSTER };
+    const topicsOf = async (filter: unknown) =>
+      [
+        ...byTopicHour(
+          (await post(emu, query({ filter: { op: "AND", filters: [cluster, filter] } })))
+            .json.data,
+        ).keys(),
+      ].sort();
+    assertEquals(await topicsOf({ field: "metric.topic", op: "EQ", value: "orders" }), ["orders"]);
+    assertEquals(
+      await topicsOf({ op: "NOT", filter: { field: "metric.topic", op: "EQ", value: "orders" } }),
+      ["_internal_state", "clicks", "young"],
+    );
+    assertEquals(
+      await topicsOf({
+        op: "OR",
+        filters: [
+          { field: "metric.topic", op: "EQ", value: "young" },
+          { field: "metric.topic", op: "GT", value: "n" },
+        ],
+      }),
+      ["orders", "young"],
+    );
+    // Per partition: the emulator follows the record plan, so partitions add up to the truth.
+    const truth = groundTruth(profile, ANCHOR, { start: START, end: ANCHOR }).get("orders")!;
+    const perPartition = await post(
+      emu,
+      query({
+        granularity: "ALL",
+        group_by: ["metric.partition"],
+        filter: {
+          op: "AND",
+          filters: [cluster, { field: "metric.topic", op: "EQ", value: "orders" }, {
+            field: "metric.partition",
+            op: "GTE",
+            value: 1,
+          }],
+        },
+      }),
+    );
+    const got = new Map(
+      perPartition.json.data.map((p: { value: number; "metric.partition": string }) => [
+        p["metric.partition"],
+        p.value,
+      ]),
+    );
+    assertEquals(got, new Map([["1", truth.perPartition[1]], ["2", truth.perPartition[2]]]));
+  });
+});
+
+Deno.test("emulator pages through groups with tokens bound to the body that expire", async () => {
+  let now = ANCHOR + 600_000;
+  await withEmulator({ pageTokenTtlMs: 30_000, clock: () => now }, async (emu) => {
+    const body = query({ limit: 2 });
+    const first = await post(emu, body);
+    assertEquals(first.json.meta.pagination.page_size, 2);
+    const token = first.json.meta.pagination.next_page_token;
+    assert(typeof token === "string" && token.length > 0);
+    const second = await post(emu, body, { token });
+    assertEquals(
+      second.json.meta.pagination.next_page_token,
+      undefined,
+      "4 topics with data: 2 pages",
+    );
+    const topics = [...first.json.data, ...second.json.data].map((p: { "metric.topic": string }) =>
+      p["metric.topic"]
+    );
+    assertEquals([...new Set(topics)], ["_internal_state", "clicks", "orders", "young"]);
+    assertEquals((await post(emu, body, { token })).status, 200, "a token may be retried");
+
+    const changed = await post(emu, query({ limit: 2, granularity: "PT4H" }), { token });
+    assertEquals(changed.status, 400);
+    assertStringIncludes(changed.json.errors[0].detail, "issued for a different query");
+    const unknown = await post(emu, body, { token: "nope" });
+    assertEquals(unknown.status, 400);
+    assertStringIncludes(unknown.json.errors[0].detail, "no such token");
+
+    now += 30_000;
+    const expired = await post(emu, body, { token });
+    assertEquals(expired.status, 400);
+    assertEquals(expired.json, {
+      errors: [{
+        status: "400",
+        detail:
+          `Invalid page_token "${token}": the token has expired; restart the query from the first page`,
+      }],
+    });
+
+    // A now-relative query cannot continue once `now` has moved, even within the token's life.
+    now = ANCHOR - 60_000;
+    const relative = query({ limit: 2, intervals: ["now-6h/now"] });
+    const r1 = await post(emu, relative);
+    assertEquals(r1.status, 200);
+    const rToken = r1.json.meta.pagination.next_page_token;
+    assertEquals(
+      (await post(emu, relative, { token: rToken })).status,
+      200,
+      "same now: same interval",
+    );
+    now += 1_000;
+    const moved = await post(emu, relative, { token: rToken });
+    assertEquals(moved.status, 400);
+    assertStringIncludes(moved.json.errors[0].detail, "issued for a different query");
+  });
+});
+
+Deno.test("emulator answers now-relative intervals from its clock", async () => {
+  await withEmulator({ clock: () => ANCHOR + 25 * 60_000 }, async (emu) => {
+    const a = await post(emu, query({ intervals: ["now-2h|h/now|h"] }));
+    const stamps = [...new Set(a.json.data.map((p: { timestamp: string }) => p.timestamp))].sort();
+    assertEquals(stamps, [iso(ANCHOR - 2 * HOUR_MS), iso(ANCHOR - HOUR_MS)]);
+    const b = await post(emu, query({ intervals: ["PT3H/now|h"] }));
+    assertEquals(new Set(b.json.data.map((p: { timestamp: string }) => p.timestamp)).size, 3);
+  });
+});
+
+Deno.test("emulator rate limit answers 429 with rateLimit-* headers and resets after the minute", async () => {
+  let now = ANCHOR;
+  await withEmulator({ rateLimitPerMinute: 3, clock: () => now }, async (emu) => {
+    const ok = await post(emu, query());
+    assertEquals(ok.headers.get("ratelimit-limit"), "3");
+    assertEquals(ok.headers.get("ratelimit-remaining"), "2");
+    assertEquals(ok.headers.get("ratelimit-reset"), "60");
+    now += 20_000;
+    await post(emu, query());
+    await post(emu, query({ filter: undefined })); // a 403 still counts
+    const limited = await post(emu, query());
+    assertEquals(limited.status, 429);
+    assertEquals(limited.json.errors[0].status, "429");
+    assertEquals(limited.headers.get("rateLimit-limit"), "3");
+    assertEquals(limited.headers.get("rateLimit-remaining"), "0");
+    assertEquals(limited.headers.get("rateLimit-reset"), "40", "seconds from now, not an epoch");
+    assertEquals(limited.headers.get("retry-after"), null, "Retry-After is not sent by default");
+    now += 40_000;
+    assertEquals((await post(emu, query())).status, 200);
+    emu.setRateLimit(null);
+    for (let i = 0; i < 5; i++) assertEquals((await post(emu, query())).status, 200);
+    assertEquals(emu.requests.filter((r) => r.status === 429).length, 1);
+  });
+  await withEmulator(
+    { rateLimitPerMinute: 1, sendRetryAfter: true, clock: () => now },
+    async (emu) => {
+      await post(emu, query());
+      const limited = await post(emu, query());
+      assertEquals([limited.status, limited.headers.get("retry-after")], [429, "60"]);
+    },
+  );
+});
+
+Deno.test("emulator injects 5xx answers, then recovers", async () => {
+  await withEmulator({}, async (emu) => {
+    emu.failNext(2);
+    emu.failNext(1, 500);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(emu, query())).status);
+    assertEquals(statuses, [503, 503, 500, 200]);
+    assertEquals(emu.requests.map((r) => [r.method, r.path, r.status]), [
+      ["POST", QUERY_PATH, 503],
+      ["POST", QUERY_PATH, 503],
+      ["POST", QUERY_PATH, 500],
+      ["POST", QUERY_PATH, 200],
+    ]);
+    assertEquals(emu.requests[3]!.body, query());
+    const res = await fetch(`${emu.url}/v2/metrics/cloud/descriptors`, { method: "GET" });
+    assertEquals(res.status, 404);
+    await res.body?.cancel();
+  });
+});

@@ -1,0 +1,128 @@
+// The worker pool and the shared scheduler against the real broker: a worker reaches only
+// its cluster's hosts, and a worker that dies fails only its task (retried once on a fresh
+// worker, then reported as topic errors) while the run finishes, writes its reports and
+// exits 3.
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import {
+  fixture,
+  localBroker,
+  plaintextConnection,
+  saslSslConnection,
+  seedFresh,
+} from "../support/testbed.ts";
+import { topicTruth } from "../../dev/workload/ground_truth.ts";
+import { main } from "../../main.ts";
+import { KafkaCluster } from "../../src/kafka/cluster.ts";
+import { measurementWindow } from "../../src/model/window.ts";
+import { planCluster } from "../../src/plan/cluster_plan.ts";
+import type { JsonReport } from "../../src/report/json.ts";
+import { clusterHosts } from "../../src/scheduler/measure.ts";
+import { WorkerPool } from "../../src/scheduler/pool.ts";
+
+const LIMITS = {
+  batchSize: 1000,
+  maxConsecutiveNulls: 50,
+  timeoutSeconds: 5,
+  maxContinuousFailedBatches: 5,
+};
+
+Deno.test("a worker may reach its own cluster's hosts and no other", async () => {
+  const info = await localBroker();
+  const seeded = await seedFresh(fixture("faults_profile.json"), "net");
+  const plaintext = plaintextConnection(info);
+  const cluster = new KafkaCluster(plaintext);
+  const pool = new WorkerPool({ size: 1, scopeNetwork: true, taskTimeoutMs: 60_000 });
+  try {
+    const plan = await planCluster(cluster, {
+      topicFilter: [seeded.prefix],
+      includeInternalTopics: false,
+    });
+    const task = (connection: typeof plaintext) => ({
+      taskId: 1,
+      attempt: 1,
+      connection,
+      brokers: plan.brokers,
+      topics: plan.topics,
+      analysisTime: seeded.anchor + 60_000,
+      samplingDays: 7,
+      limits: LIMITS,
+    });
+    const hosts = clusterHosts(plaintext, plan.brokers);
+    assertEquals(hosts, [info.plaintextBootstrap]);
+    const own = await pool.run("plain", hosts, task(plaintext));
+    assertEquals(own.type, "measured");
+    if (own.type !== "measured") return;
+    assert(
+      own.measurements.every((m) => m.error === null),
+      JSON.stringify(own.measurements.map((m) => m.error)),
+    );
+
+    // The same broker through its other listener is another host: the worker may not connect.
+    const other = await saslSslConnection(info);
+    const denied = await pool.run("plain", hosts, task(other));
+    assertEquals(denied.type, "measured");
+    if (denied.type !== "measured") return;
+    for (const m of denied.measurements) {
+      assertStringIncludes(m.error ?? "", "network access to localhost is not permitted");
+    }
+  } finally {
+    await pool.close();
+    await cluster.close();
+    await seeded.cleanup();
+  }
+});
+
+Deno.test("a crashing worker fails only its task: retried once, then its topics are errors; exit 3", async () => {
+  const info = await localBroker();
+  const seeded = await seedFresh(fixture("faults_profile.json"), "crash");
+  const out = await Deno.makeTempDir({ prefix: "kpr-crash-" });
+  try {
+    const credentials = JSON.stringify([{
+      kafka_cluster_id: "faults",
+      "bootstrap.servers": info.plaintextBootstrap,
+      "security.protocol": "PLAINTEXT",
+    }]);
+    const code = await main(
+      [
+        "--kafka-credentials",
+        credentials,
+        "--topic-filter",
+        seeded.prefix,
+        "--output-dir",
+        out,
+        "--quiet",
+      ],
+      {
+        workerUrl: new URL("../support/crashing_worker.ts", import.meta.url),
+        // One topic per task, so a crash takes down one topic's task only.
+        chunkLimits: { maxPartitions: 1, maxTopics: 1 },
+        workers: 2,
+      },
+    );
+    assertEquals(code, 3);
+    const files = [...Deno.readDirSync(out)].map((e) => e.name);
+    assertEquals(files.length, 3, files.join(", "));
+    const report: JsonReport = JSON.parse(
+      await Deno.readTextFile(join(out, files.find((f) => f.endsWith(".json"))!)),
+    );
+    const byName = new Map(report.topics.map((t) => [t.topic_name.slice(seeded.prefix.length), t]));
+    const always = byName.get("crash_always")!;
+    assertEquals(always.status, "error");
+    assertStringIncludes(always.error ?? "", "measuring failed twice");
+    assertStringIncludes(always.error ?? "", "injected crash");
+    for (const name of ["crash_once", "fine"]) {
+      const t = byName.get(name)!;
+      const profileTopic = seeded.profile.topics.find((p) => p.name === seeded.prefix + name)!;
+      const w = measurementWindow(Date.parse(report.analysis_time), 7, 604_800_000);
+      assertEquals(t.status, "active", `${name}: ${t.error}`);
+      assertEquals(
+        t.records_in_window,
+        topicTruth(seeded.profile, profileTopic, seeded.anchor, w).records,
+      );
+    }
+    assertEquals(report.summary.error_topic_count, 1);
+  } finally {
+    await seeded.cleanup();
+  }
+});
