@@ -8,7 +8,7 @@ import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
 import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
 import { makeScrubber, type Scrubber } from "./src/cli/scrub.ts";
 import { describeError } from "./src/describe_error.ts";
-import { runAnalysis, type RunOptions } from "./src/run/run.ts";
+import { runAnalysis, type RunOptions, type RunOutcome } from "./src/run/run.ts";
 import { StatusConsole } from "./src/cli/status_console.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
     });
     try {
       const outcome = await runAnalysis(config, { ...options, progress: stderr });
-      return outcome.failedClusters > 0 || outcome.failedTopics > 0 ? EXIT.partial : EXIT.ok;
+      return exitCode(outcome);
     } finally {
       await teardownLogging();
     }
@@ -62,16 +62,17 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
 }
 
 /**
- * The methods this version can run (the others are a usage error), with the credentials
- * fetched from AWS Secrets Manager when they are kept there.
+ * 0 when everything was analysed; 2 when every cluster failed because its credentials were
+ * refused (nothing was analysed, and the fix is in the configuration); 3 otherwise.
  */
+export function exitCode(o: RunOutcome): number {
+  if (o.failedClusters === 0 && o.failedTopics === 0) return EXIT.ok;
+  if (o.refusedClusters > 0 && o.refusedClusters === o.clusters.length) return EXIT.usage;
+  return EXIT.partial;
+}
+
+/** The configuration with its credentials, fetched from AWS Secrets Manager when kept there. */
 async function runnable(config: RunConfig | PendingRunConfig): Promise<RunConfig> {
-  if (config.settings.method === "metrics_api") {
-    throw new ConfigError([
-      "USE_SAMPLE_RECORDS: the Confluent Cloud Metrics API method is not available in this version yet; " +
-      "set USE_SAMPLE_RECORDS=True (or --method sampling)",
-    ]);
-  }
   if (config.credentials === null) return await resolveAwsCredentials(config);
   return { ...config, credentials: config.credentials };
 }

@@ -15,6 +15,7 @@ import {
 } from "../workload/profile.ts";
 import { seedProfile } from "../workload/seeder.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
+import { startEmulator } from "../metrics_api/emulator.ts";
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
 import { defaultWorkers } from "../../src/run/run.ts";
 
@@ -102,6 +103,8 @@ for (const c of CASES.filter((x) => !values.only || values.only.split(",").inclu
   const profile = withTopicPrefix(await c.profile(), c.prefix);
   await ensureSeeded(profile, values.reseed ?? false);
   console.log(c.title);
+  // One untimed run first: the broker's page cache and Deno's module cache start warm for all.
+  await measure(c.prefix, 1);
   for (const workers of poolSizes) {
     for (let run = 0; run < Number(values.runs); run++) {
       const m = await measure(c.prefix, workers);
@@ -115,7 +118,46 @@ for (const c of CASES.filter((x) => !values.only || values.only.split(",").inclu
       );
     }
   }
+  if (c.id === "b") await metricsLine(profile, c.prefix);
   console.log();
+}
+
+/**
+ * The Metrics API method on the same 1,000 topics, against the local emulator at the real
+ * API's rate limit (about 300 requests a minute), beside what the reference tool's two
+ * queries per topic would need.
+ */
+async function metricsLine(profile: WorkloadProfile, prefix: string): Promise<void> {
+  const emulator = startEmulator({
+    profile,
+    anchor: Math.floor(Date.now() / HOUR_MS) * HOUR_MS,
+    clusterId: "bench",
+    apiKey: "BENCHKEY",
+    apiSecret: "bench-secret",
+    rateLimitPerMinute: 300,
+  });
+  try {
+    const m = await measure(prefix, defaultWorkers(), {
+      USE_SAMPLE_RECORDS: "False",
+      CONFLUENT_CLOUD_CREDENTIAL: JSON.stringify({
+        confluent_cloud_api_key: "BENCHKEY",
+        confluent_cloud_api_secret: "bench-secret",
+      }),
+      CONFLUENT_METRICS_API_URL: emulator.url,
+    });
+    const reference = 2 * m.topics;
+    console.log(
+      `  metrics API  wall ${m.wallSeconds.toFixed(2).padStart(6)} s   peak RSS ${
+        m.peakRssMb.toFixed(0).padStart(4)
+      } MB   ` +
+        `topics ${m.topics}   exit ${m.code}   Metrics API requests: ${emulator.requests.length} ` +
+        `(the reference's two queries per topic: ${reference}, at least ${
+          (reference / 300).toFixed(1)
+        } min at 300/min)`,
+    );
+  } finally {
+    await emulator.close();
+  }
 }
 
 /** Seeds the case's topics unless they are all there already (seeding 1,000 topics takes a while). */
@@ -138,7 +180,11 @@ async function ensureSeeded(profile: WorkloadProfile, force: boolean): Promise<v
   );
 }
 
-async function measure(prefix: string, workers: number): Promise<Measured> {
+async function measure(
+  prefix: string,
+  workers: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Measured> {
   const out = await Deno.makeTempDir({ prefix: "kpr-bench-" });
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
@@ -161,6 +207,7 @@ async function measure(prefix: string, workers: number): Promise<Measured> {
       TOPIC_FILTER: prefix,
       OUTPUT_DIR: out,
       NO_COLOR: "1",
+      ...extraEnv,
     },
     stdout: "null",
     stderr: "piped",

@@ -336,6 +336,7 @@ export async function loadConfig(
 
   const settings: Settings = {
     method,
+    metricsApiUrl: str("CONFLUENT_METRICS_API_URL"),
     includeInternalTopics: bool("INCLUDE_INTERNAL_TOPICS"),
     topicFilter: [
       ...new Set(str("TOPIC_FILTER").split(",").map((t) => t.trim().toLowerCase())),

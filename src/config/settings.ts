@@ -118,6 +118,17 @@ export const SETTINGS: readonly Setting[] = [
     group: "kafka",
   },
   {
+    env: "CONFLUENT_METRICS_API_URL",
+    flag: "--confluent-metrics-api-url",
+    kind: "string",
+    default: "https://api.telemetry.confluent.cloud",
+    metavar: "URL",
+    description:
+      "Base URL of the Confluent Cloud Metrics API, for a proxy or a local emulator; the tool adds " +
+      "/v2/metrics/cloud/query.",
+    group: "kafka",
+  },
+  {
     env: "USE_AWS_SECRETS_MANAGER",
     flag: "--use-aws-secrets-manager",
     kind: "boolean",

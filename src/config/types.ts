@@ -28,6 +28,8 @@ export interface Settings {
   /** USE_SAMPLE_RECORDS=True / --method sampling → "sampling"; False / metrics-api → "metrics_api". */
   method: Method;
   includeInternalTopics: boolean;
+  /** CONFLUENT_METRICS_API_URL: base URL of the Metrics API. */
+  metricsApiUrl: string;
   /** TOPIC_FILTER: lower-cased substrings; empty matches every topic. */
   topicFilter: string[];
   model: ModelParams;

@@ -61,6 +61,8 @@ export interface TopicResult {
   action: Action | null;
   /** Busiest partition's records / mean records per partition; null when unknown. */
   skew: number | null;
+  /** Bytes consumed ÷ bytes produced (all consumer groups); informational; null when unknown. */
+  consumerFanOut: number | null;
   warnings: WarningCode[];
   /** Every hour of [windowStart, windowEnd), oldest first, quiet hours as zeros. */
   hourly: HourlyPoint[];
@@ -86,6 +88,7 @@ export function analyzeTopic(
     isCompacted: m.isCompacted,
     retentionMs: m.retentionMs,
     windowEnd: m.windowEnd,
+    consumerFanOut: m.fanOut ?? null,
   };
   const problem = m.error ?? invalidMeasurement(m);
   if (problem !== null) {

@@ -47,4 +47,9 @@ export interface TopicMeasurement {
   sample: SampleStats | null;
   /** Set when the topic could not be measured; the other series are then empty. */
   error: string | null;
+  /**
+   * Bytes consumed ÷ bytes produced in the window (all consumer groups together), where the
+   * source knows it (Metrics API). Reported, never used for sizing: each group reads it all.
+   */
+  fanOut?: number | null;
 }

@@ -47,6 +47,7 @@ const NEW_COLUMNS: readonly Column[] = [
   ["action", (t) => textCell(t.action)],
   ["warnings", (t) => textCell(t.warnings.join(WARNING_SEPARATOR))],
   ["skew", (t) => numberCell(t.skew, 3)],
+  ["consumer_fan_out", (t) => numberCell(t.consumerFanOut, 3)],
   ["error", (t) => textCell(t.error)],
 ];
 

@@ -44,6 +44,8 @@ export interface JsonTopic {
   action: Action | null;
   warnings: WarningCode[];
   skew: number | null;
+  /** Bytes consumed ÷ bytes produced, all consumer groups together (Metrics API); never used for sizing. */
+  consumer_fan_out: number | null;
   hourly: JsonHourlyPoint[];
 }
 
@@ -132,6 +134,7 @@ function jsonTopic(t: TopicResult): JsonTopic {
     action: t.action,
     warnings: [...t.warnings],
     skew: t.skew,
+    consumer_fan_out: t.consumerFanOut,
     hourly: t.hourly.map((h) => ({
       hour_start: isoTime(h.hourStart),
       records: h.records,

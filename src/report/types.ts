@@ -22,4 +22,6 @@ export interface ClusterReport {
   run: RunStats;
   /** Why the cluster as a whole could not be analysed (e.g. unreachable); null when fine. */
   error: string | null;
+  /** The cluster failed because a key or password was refused (a configuration problem). */
+  credentialsRefused?: boolean;
 }

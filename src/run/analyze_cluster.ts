@@ -3,7 +3,10 @@
 // most `maxChunksInFlight` at once, apply the model, and summarise into the ClusterReport
 // the reporters render. Cluster-level failures (unreachable, refused) become the report's
 // `error`; topic-level failures become topics with status `error`.
-import type { Settings } from "../config/types.ts";
+import type { ConfluentCloudCredential, Settings } from "../config/types.ts";
+import { MetricsApiClient } from "../metrics/client.ts";
+import { MetricsApiAuthError } from "../metrics/errors.ts";
+import { measureByMetrics } from "../sources/confluent_metrics.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
@@ -32,6 +35,10 @@ export interface ClusterRunOptions {
   /** Workers that will share the chunks, to size them. */
   workers?: number;
   chunkLimits?: ChunkLimits;
+  /** The Cloud API key for the Metrics API method. */
+  confluentCloud?: ConfluentCloudCredential | null;
+  /** Lines for the log. */
+  log?: (line: string) => void;
 }
 
 export async function analyzeCluster(
@@ -61,10 +68,15 @@ export async function analyzeCluster(
       windowOf: (t) =>
         measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs),
     };
-    const measure = (options.measurer ?? inThisThread)(ctx, cluster);
+    const measure = settings.method === "metrics_api"
+      ? fromMetricsApi(connection.clusterId, settings, options)
+      : (options.measurer ?? inThisThread)(ctx, cluster);
     const inFlight = Math.max(1, options.maxChunksInFlight ?? 1);
-    const limits = options.chunkLimits ??
-      chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight));
+    // The Metrics API answers for the whole cluster in one go: one chunk.
+    const limits = settings.method === "metrics_api"
+      ? { maxPartitions: Number.MAX_SAFE_INTEGER, maxTopics: Number.MAX_SAFE_INTEGER }
+      : options.chunkLimits ??
+        chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight));
     const chunks = chunkTopics(plan.topics, limits);
     const results = new Map<string, TopicResult>();
     let next = 0;
@@ -88,10 +100,12 @@ export async function analyzeCluster(
       summary: summarizeCluster(topics),
       run: runStats(settings, (now() - started) / 3_600_000),
       error: null,
+      credentialsRefused: false,
     };
   } catch (e) {
     return {
       ...base,
+      credentialsRefused: credentialsRefused(e),
       brokerCount: 0,
       topics: [],
       summary: summarizeCluster([]),
@@ -101,6 +115,47 @@ export async function analyzeCluster(
   } finally {
     await cluster.close().catch(() => {});
   }
+}
+
+/**
+ * The Metrics API measures the whole cluster in a few queries, so it runs here as one chunk
+ * (no topic-level work to spread over workers).
+ */
+function fromMetricsApi(
+  clusterId: string,
+  settings: Settings,
+  options: ClusterRunOptions,
+): ChunkMeasurer {
+  const credential = options.confluentCloud;
+  if (!credential) throw new Error("the Metrics API method needs CONFLUENT_CLOUD_CREDENTIAL");
+  const client = new MetricsApiClient({
+    baseUrl: settings.metricsApiUrl,
+    apiKey: credential.apiKey,
+    apiSecret: credential.apiSecret,
+    ...(options.log ? { logger: options.log } : {}),
+  });
+  return (topics) =>
+    measureByMetrics(client, clusterId, topics, {
+      analysisTime: options.analysisTime,
+      samplingDays: settings.model.samplingDays,
+      ...(options.log ? { log: options.log } : {}),
+    });
+}
+
+/** A refused key or password is the user's to fix: main.ts exits 2 when it is the only failure. */
+function credentialsRefused(e: unknown): boolean {
+  if (e instanceof MetricsApiAuthError) return true;
+  const seen = new Set<unknown>();
+  const walk = (err: unknown): boolean => {
+    if (!(err instanceof Error) || seen.has(err)) return false;
+    seen.add(err);
+    if (err.name === "AuthenticationError" || /SASL authentication failed/i.test(err.message)) {
+      return true;
+    }
+    const nested = (err as { errors?: unknown }).errors;
+    return (Array.isArray(nested) && nested.some(walk)) || walk(err.cause);
+  };
+  return walk(e);
 }
 
 function runStats(settings: Settings, elapsedTimeHours: number): RunStats {

@@ -49,6 +49,8 @@ export interface RunOutcome {
   failedClusters: number;
   /** Topics with status error, over all clusters. */
   failedTopics: number;
+  /** Clusters that failed because a key or password was refused. */
+  refusedClusters: number;
   /** Kafka requests by API, over every worker. */
   requests: Record<string, number>;
   workers: number;
@@ -141,7 +143,16 @@ export async function runAnalysis(
   const requests = { ...pool.requests };
   addCounts(requests, takeRequestCounts());
   log.debug(`Kafka requests: ${JSON.stringify(requests)}`);
-  return { analysisTime, clusters: outcomes, failedClusters, failedTopics, requests, workers };
+  const refusedClusters = outcomes.filter((o) => o.report.credentialsRefused === true).length;
+  return {
+    analysisTime,
+    clusters: outcomes,
+    failedClusters,
+    failedTopics,
+    refusedClusters,
+    requests,
+    workers,
+  };
 }
 
 async function runCluster(
@@ -164,6 +175,8 @@ async function runCluster(
     analysisTime,
     measurer: (ctx) => inWorkers(pool, ctx),
     maxChunksInFlight: settings.maxWorkersPerCluster,
+    confluentCloud: config.credentials.confluentCloud,
+    log: (line) => clog.info(`${id}: ${line}`),
     workers,
     ...(chunkLimits ? { chunkLimits } : {}),
     onPlan: (n) => {

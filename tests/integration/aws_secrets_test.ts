@@ -316,8 +316,10 @@ Deno.test("the CLI analyses the local broker with credentials from Secrets Manag
         cwd: badCwd,
         env: cliEnv(endpoint, ["kpr/wrong-password"], { TOPIC_FILTER: seeded.prefix }),
       });
-      assertEquals(bad.code, 3, bad.stderr);
+      // The only cluster refused the password: a configuration problem, exit 2.
+      assertEquals(bad.code, 2, bad.stderr);
       assertStringIncludes(bad.stderr, "cluster aws-wrong failed");
+      assertStringIncludes(bad.stderr, "SASL authentication failed");
       const badReports = await readDir(join(badCwd, "reports")).catch(() => new Map());
       assertNoSecrets(bad.stdout + bad.stderr + [...badReports.values()].join("\n"), [PASSWORD]);
     });

@@ -23,6 +23,7 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
   const { settings } = await load();
   const expected: Settings = {
     method: "sampling",
+    metricsApiUrl: "https://api.telemetry.confluent.cloud",
     includeInternalTopics: false,
     topicFilter: [],
     model: {

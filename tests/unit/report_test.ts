@@ -134,6 +134,7 @@ Deno.test("detail CSV: numbers keep fixed decimals and never use exponents", () 
     "avg_record_bytes",
     "avg_payload_bytes",
     "skew",
+    "consumer_fan_out",
   ];
   for (const r of detail) {
     for (const c of numeric) assert(/^(\d+(\.\d+)?)?$/.test(r[c]!), `${c}: ${r[c]}`);
@@ -217,6 +218,7 @@ const JSON_TOPIC_FIELDS = [
   "action",
   "warnings",
   "skew",
+  "consumer_fan_out",
   "hourly",
 ];
 
