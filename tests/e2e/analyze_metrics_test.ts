@@ -64,7 +64,8 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
     apiKey: KEY,
     apiSecret: SECRET,
     bytesPerRecord,
-    rateLimitPerMinute: 5,
+    // Enough for every run below inside one minute (the rate-limited case has its own test).
+    rateLimitPerMinute: 30,
   });
   const credentials = kafkaCredentials([{
     kafka_cluster_id: "metrics-cluster",
@@ -157,6 +158,37 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
           ]);
         }
         assertEquals(byMetrics.topics.length, bySampling.topics.length);
+      },
+    );
+
+    await t.step(
+      "a key refused for one cluster of two (403): that cluster fails, exit 3",
+      async () => {
+        const dir = await Deno.makeTempDir({ prefix: "kpr-met-" });
+        const entry = JSON.parse(credentials)[0];
+        const r = await runCli([], {
+          cwd: dir,
+          env: {
+            ...env,
+            KAFKA_CREDENTIALS: JSON.stringify([entry, {
+              ...entry,
+              kafka_cluster_id: "not-my-cluster",
+            }]),
+            USE_SAMPLE_RECORDS: "False",
+            CONFLUENT_CLOUD_CREDENTIAL: JSON.stringify({
+              confluent_cloud_api_key: KEY,
+              confluent_cloud_api_secret: SECRET,
+            }),
+            CONFLUENT_METRICS_API_URL: emulator.url,
+          },
+        });
+        assertEquals(r.code, 3, r.stderr);
+        assertStringIncludes(r.stderr, "cluster not-my-cluster failed");
+        assertStringIncludes(
+          r.stderr,
+          "Query must filter by at least one of your authorized resources",
+        );
+        assertStringIncludes(r.stderr, "clusters analysed: 2, succeeded: 1, failed: 1");
       },
     );
 
