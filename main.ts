@@ -10,6 +10,8 @@ import { makeScrubber, type Scrubber } from "./src/cli/scrub.ts";
 import { describeError } from "./src/describe_error.ts";
 import { runAnalysis, type RunOptions, type RunOutcome } from "./src/run/run.ts";
 import { StatusConsole } from "./src/cli/status_console.ts";
+import { githubEnv, publishToGithub } from "./src/cli/github_env.ts";
+import { toJsonReport } from "./src/report/json.ts";
 import { VERSION } from "./src/version.ts";
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, partial: 3, gate: 4 } as const;
@@ -45,7 +47,15 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
     });
     try {
       const outcome = await runAnalysis(config, { ...options, progress: stderr });
-      return exitCode(outcome);
+      if (config.settings.json) {
+        const reports = outcome.clusters.map((c) => toJsonReport(c.report));
+        await writeAll(
+          Deno.stdout,
+          new TextEncoder().encode(`${JSON.stringify(reports, null, 2)}\n`),
+        );
+      }
+      await publishToGithub({ reports: outcome.clusters }, githubEnv());
+      return exitCode(outcome, config.settings.failOn);
     } finally {
       await teardownLogging();
     }
@@ -62,12 +72,17 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
 }
 
 /**
- * 0 when everything was analysed; 2 when every cluster failed because its credentials were
- * refused (nothing was analysed, and the fix is in the configuration); 3 otherwise.
+ * 2 when every cluster failed because its credentials were refused (nothing was analysed,
+ * and the fix is in the configuration); 4 when a topic's action is one --fail-on names;
+ * 0 when everything was analysed; 3 otherwise.
  */
-export function exitCode(o: RunOutcome): number {
-  if (o.failedClusters === 0 && o.failedTopics === 0) return EXIT.ok;
+export function exitCode(o: RunOutcome, failOn: readonly string[] = []): number {
   if (o.refusedClusters > 0 && o.refusedClusters === o.clusters.length) return EXIT.usage;
+  const tripped = o.clusters.some((c) =>
+    c.report.topics.some((t) => t.action !== null && failOn.includes(t.action))
+  );
+  if (tripped) return EXIT.gate;
+  if (o.failedClusters === 0 && o.failedTopics === 0) return EXIT.ok;
   return EXIT.partial;
 }
 
@@ -83,6 +98,14 @@ function usageMessage(e: ConfigError): string {
   return `${NAME}: ${n === 1 ? "a configuration problem" : `${n} configuration problems`}:\n${
     lines.join("\n")
   }\nRun with --help to see every setting, its variable and its default.`;
+}
+
+async function writeAll(
+  w: { write(p: Uint8Array): Promise<number> },
+  bytes: Uint8Array,
+): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) off += await w.write(bytes.subarray(off));
 }
 
 function printError(text: string): void {

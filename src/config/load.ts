@@ -254,6 +254,25 @@ export async function loadConfig(
     ? "sampling"
     : "metrics_api";
 
+  // --- output -------------------------------------------------------------------------
+  const listOf = <T extends string>(name: string, allowed: readonly T[]): T[] => {
+    const items = [
+      ...new Set(str(name).split(",").map((x) => x.trim().toLowerCase()).filter((x) => x !== "")),
+    ];
+    const unknown = items.filter((x) => !(allowed as readonly string[]).includes(x));
+    if (unknown.length > 0) {
+      problems.push(
+        `${labelOf(name)}: ${unknown.map((x) => `"${x}"`).join(", ")} ${
+          unknown.length === 1 ? "is" : "are"
+        } not ` +
+          `known; use a comma-separated list of ${allowed.join(", ")}`,
+      );
+    }
+    return items.filter((x): x is T => (allowed as readonly string[]).includes(x));
+  };
+  const formats = listOf("FORMAT", ["csv", "json", "md"] as const);
+  const failOn = listOf("FAIL_ON", ["increase"] as const);
+
   // --- logging ------------------------------------------------------------------------
   const quiet = bool("--quiet");
   const verbose = bool("--verbose");
@@ -362,6 +381,9 @@ export async function loadConfig(
     workers: get("WORKERS") as number | null,
     workerPermissions: str("WORKER_PERMISSIONS") as "scoped" | "inherit",
     outputDir: str("OUTPUT_DIR"),
+    formats,
+    json: bool("--json"),
+    failOn,
     useAwsSecretsManager: useAws,
     confluentCloudApiSecretPath,
     kafkaApiSecretPaths,

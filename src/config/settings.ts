@@ -390,6 +390,40 @@ export const SETTINGS: readonly Setting[] = [
     group: "output",
   },
   {
+    env: "FORMAT",
+    flag: "--format",
+    kind: "string",
+    default: "csv,json",
+    allowEmpty: true,
+    metavar: "LIST",
+    description:
+      "Report files to write per cluster, comma-separated: csv (detail and summary), json, md. " +
+      "Empty writes none (e.g. with --json).",
+    group: "output",
+  },
+  {
+    flag: "--json",
+    kind: "switch",
+    default: null,
+    description:
+      "Print the run's JSON reports to stdout, as one array with a report per cluster; logs stay " +
+      "on stderr, so the output pipes into jq.",
+    group: "output",
+  },
+  {
+    env: "FAIL_ON",
+    flag: "--fail-on",
+    kind: "string",
+    default: "",
+    allowEmpty: true,
+    metavar: "LIST",
+    defaultText: "empty (never)",
+    description:
+      "Exit with code 4 when any topic's action is in this list (increase), so a CI job can gate " +
+      "on it.",
+    group: "output",
+  },
+  {
     flag: "--quiet",
     short: "-q",
     kind: "switch",

@@ -41,6 +41,12 @@ export interface Settings {
   /** WORKER_PERMISSIONS: scoped gives each worker network access to its cluster only. */
   workerPermissions: "scoped" | "inherit";
   outputDir: string;
+  /** FORMAT: the report files written per cluster. */
+  formats: ("csv" | "json" | "md")[];
+  /** --json: the JSON reports go to stdout too. */
+  json: boolean;
+  /** FAIL_ON: actions that make the run exit 4. */
+  failOn: "increase"[];
   useAwsSecretsManager: boolean;
   confluentCloudApiSecretPath: SecretPath | null;
   kafkaApiSecretPaths: SecretPath[];

@@ -40,6 +40,8 @@ export interface RunOptions {
 export interface ClusterOutcome {
   report: ClusterReport;
   files: string[];
+  /** The cluster could not be analysed, or its reports could not be written. */
+  failed: boolean;
 }
 
 export interface RunOutcome {
@@ -68,7 +70,7 @@ export async function runAnalysis(
 ): Promise<RunOutcome> {
   const log = textLogger("run");
   const clock = options.clock ?? Date.now;
-  const formats = options.formats ?? new Set<ReportFormat>(["csv", "json"]);
+  const formats = options.formats ?? new Set<ReportFormat>(config.settings.formats);
   const { settings, credentials } = config;
   const analysisTime = clock();
   countKafkaRequests();
@@ -117,7 +119,7 @@ export async function runAnalysis(
           formats,
           options.chunkLimits,
         );
-        if (outcome.report.error !== null || outcome.files.length === 0) failedClusters++;
+        if (outcome.failed) failedClusters++;
         outcomes[i] = outcome;
       }
     }));
@@ -193,7 +195,7 @@ async function runCluster(
   tracker.finished(id, report.error === null);
   if (report.error !== null) {
     clog.error(`cluster ${id} failed: ${report.error}`);
-    return { report, files: [] };
+    return { report, files: [], failed: true };
   }
   for (const row of summaryStats(report.summary, report.run)) {
     clog.info(`${id}   ${row.stat}: ${String(row.value)}`);
@@ -201,12 +203,12 @@ async function runCluster(
   try {
     const files = await writeClusterReports(report, settings.outputDir, formats);
     for (const f of files) clog.info(`report written: ${f}`);
-    return { report, files };
+    return { report, files, failed: false };
   } catch (e) {
     clog.error(
       `cluster ${id}: could not write reports to ${settings.outputDir}: ${describeError(e)}`,
     );
-    return { report, files: [] };
+    return { report, files: [], failed: true };
   }
 }
 

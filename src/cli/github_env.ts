@@ -1,0 +1,35 @@
+// Hands a run's results to GitHub Actions when the CLI runs as an Action step: appends the
+// outputs to $GITHUB_OUTPUT and the job summary to $GITHUB_STEP_SUMMARY (both set by the
+// runner; elsewhere they are unset and nothing happens).
+import {
+  githubOutputs,
+  renderGithubOutputs,
+  renderStepSummary,
+  type RunForGithub,
+} from "../report/github.ts";
+
+export interface GithubEnv {
+  outputFile: string | null;
+  summaryFile: string | null;
+}
+
+export function githubEnv(
+  get: (name: string) => string | undefined = (n) => Deno.env.get(n),
+): GithubEnv {
+  return {
+    outputFile: get("GITHUB_OUTPUT") || null,
+    summaryFile: get("GITHUB_STEP_SUMMARY") || null,
+  };
+}
+
+export async function publishToGithub(run: RunForGithub, env: GithubEnv): Promise<void> {
+  if (env.outputFile) {
+    const delimiter = `kpr_${crypto.randomUUID().replaceAll("-", "")}`;
+    await Deno.writeTextFile(env.outputFile, renderGithubOutputs(githubOutputs(run), delimiter), {
+      append: true,
+    });
+  }
+  if (env.summaryFile) {
+    await Deno.writeTextFile(env.summaryFile, renderStepSummary(run), { append: true });
+  }
+}
