@@ -24,7 +24,7 @@ export function describeError(e: unknown, maxDepth = 6): string {
   const text = parts.join(": ") || "unknown error";
   const host = deniedHost(text);
   return host === null ? text : `${text} (network access to ${host} is not permitted: ` +
-    `add it to --allow-net, e.g. --allow-net=${host})`;
+    `add it to --allow-net, e.g. --allow-net=${host}; with deno task analyze, KPR_ALLOW_NET=${host})`;
 }
 
 /** The host a permission check refused, as Deno and its Node.js layer word it. */

@@ -14,7 +14,7 @@ export interface GithubEnv {
 }
 
 export function githubEnv(
-  get: (name: string) => string | undefined = (n) => Deno.env.get(n),
+  get: (name: string) => string | undefined = readEnv,
 ): GithubEnv {
   return {
     outputFile: get("GITHUB_OUTPUT") || null,
@@ -31,5 +31,17 @@ export async function publishToGithub(run: RunForGithub, env: GithubEnv): Promis
   }
   if (env.summaryFile) {
     await Deno.writeTextFile(env.summaryFile, renderStepSummary(run), { append: true });
+  }
+}
+
+/** A variable the process may not read is, for this purpose, unset: not in an Actions step. */
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      return undefined;
+    }
+    throw e;
   }
 }

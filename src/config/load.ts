@@ -22,6 +22,7 @@ import { parseJson } from "./_json.ts";
 import { closest } from "./_suggest.ts";
 import { expected, parseValue } from "./_values.ts";
 import { ENV_NAMES, type Setting, setting, settingName, SETTINGS } from "./settings.ts";
+import { BASE_PERMISSIONS } from "../permissions.ts";
 import type {
   ConfluentCloudCredential,
   Credentials,
@@ -91,7 +92,8 @@ function readEnvironment(env: EnvReader, problems: string[]): Map<string, string
   if (denied.length > 0) {
     problems.push(
       `not allowed to read the environment variable${denied.length > 1 ? "s" : ""} ` +
-        `${denied.join(", ")}; run with --allow-env=${ENV_NAMES.join(",")}`,
+        `${denied.join(", ")}; run with --allow-env=${BASE_PERMISSIONS.env.join(",")} ` +
+        "(deno task analyze grants them)",
     );
   }
   return found;

@@ -26,14 +26,15 @@ Deno.test("describeError() names the --allow-net flag when Deno's permissions re
   assertEquals(
     describeError(denied),
     "Connection to localhost:9094 failed: getaddrinfo EPERM localhost (network access to localhost " +
-      "is not permitted: add it to --allow-net, e.g. --allow-net=localhost)",
+      "is not permitted: add it to --allow-net, e.g. --allow-net=localhost; with deno task analyze, KPR_ALLOW_NET=localhost)",
   );
   const notCapable = new Error(
     'Requires net access to "10.0.0.7:9092", run again with the --allow-net flag',
   );
   assertEquals(
     describeError(notCapable).endsWith(
-      "(network access to 10.0.0.7:9092 is not permitted: add it to --allow-net, e.g. --allow-net=10.0.0.7:9092)",
+      "(network access to 10.0.0.7:9092 is not permitted: add it to --allow-net, e.g. --allow-net=10.0.0.7:9092; " +
+        "with deno task analyze, KPR_ALLOW_NET=10.0.0.7:9092)",
     ),
     true,
   );

@@ -1,0 +1,81 @@
+// Makes npm packages' use of `process.env` safe under a scoped --allow-env. The Kafka
+// client's `debug` dependency runs `Object.keys(process.env)` and reads DEBUG as it loads;
+// Deno answers the first by reading the whole environment, which throws NotCapable unless
+// every variable is allowed, and the second throws unless DEBUG is allowed, so the tool
+// would die at start-up. kafka.ts imports this module before the client (ES modules run in
+// import order), in the main thread and in every worker (each has its own `process`).
+//
+// `process.env` (Deno's proxy, the same object npm packages see) is replaced by a proxy that
+// forwards to it, except that
+// - listing the variables, when Deno refuses to list them all, lists those of the tool's
+//   variables (src/permissions.ts) that are set and readable;
+// - a variable outside the tool's lists that Deno refuses to read is, to packages, unset:
+//   DEBUG (so the client's debug output, which can hold credentials, stays off unless DEBUG
+//   is granted) and @node-rs/crc32's NAPI_RS_* (it then uses the client's WASM CRC).
+// A refused variable of the tool's lists still throws, so a missing permission is reported
+// and not hidden. Nothing here reads files, so `deno compile` and URL runs work alike.
+
+import process from "node:process";
+import { ALL_ENV_NAMES } from "../permissions.ts";
+
+const WRAPPED = Symbol.for("kpr.permissionSafeEnv");
+
+function isPermissionError(e: unknown): boolean {
+  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The names among `candidates` that are set in `env` and that Deno lets us read. */
+function readableNames(env: Env, candidates: Iterable<string>): string[] {
+  return [...candidates].filter((name) => {
+    try {
+      return Reflect.get(env, name) !== undefined;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * A view of `env` that can be listed under any env permission, and in which variables
+ * outside `known` that may not be read are unset.
+ */
+export function permissionSafeEnv(env: Env, known: readonly string[]): Env {
+  if (Reflect.get(env, WRAPPED) === true) return env;
+  const knownNames = new Set(known);
+  /** `op()`, or `unset` when Deno refuses a variable that is not one of ours. */
+  const guarded = <T>(key: string | symbol, op: () => T, unset: T): T => {
+    try {
+      return op();
+    } catch (e) {
+      if (typeof key === "string" && !knownNames.has(key) && isPermissionError(e)) return unset;
+      throw e;
+    }
+  };
+  // The target stays empty (and extensible), so the proxy invariants hold for any key.
+  return new Proxy<Env>({}, {
+    get: (_t, key) => key === WRAPPED ? true : guarded(key, () => Reflect.get(env, key), undefined),
+    has: (_t, key) => guarded(key, () => Reflect.has(env, key), false),
+    getOwnPropertyDescriptor: (_t, key) =>
+      guarded(key, () => Reflect.getOwnPropertyDescriptor(env, key), undefined),
+    deleteProperty: (_t, key) => guarded(key, () => Reflect.deleteProperty(env, key), true),
+    set: (_t, key, value) => Reflect.set(env, key, value),
+    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(env, key, descriptor),
+    ownKeys: () => {
+      try {
+        return Reflect.ownKeys(env);
+      } catch (e) {
+        if (!isPermissionError(e)) throw e;
+        return readableNames(env, knownNames);
+      }
+    },
+  });
+}
+
+Object.defineProperty(process, "env", {
+  value: permissionSafeEnv(process.env, ALL_ENV_NAMES),
+  writable: true,
+  configurable: true,
+  enumerable: true,
+});
