@@ -5,8 +5,9 @@
 // the sampling source, so the model and the reports are shared.
 import type { MetricsApiClient, TopicSeries } from "../metrics/client.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
-import { HOUR_MS, measurementWindow } from "../model/window.ts";
+import { HOUR_MS } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
+import { topicWindows } from "./topic_windows.ts";
 
 export interface MetricsSourceOptions {
   /** The run's one analysis time T0. */
@@ -28,13 +29,11 @@ export async function measureByMetrics(
   options: MetricsSourceOptions,
 ): Promise<TopicMeasurement[]> {
   if (topics.length === 0) return [];
-  const windows = new Map(
-    topics.map((
-      t,
-    ) => [t.name, measurementWindow(options.analysisTime, options.samplingDays, t.retentionMs)]),
+  const { byTopic: windows, start, end } = topicWindows(
+    topics,
+    options.analysisTime,
+    options.samplingDays,
   );
-  const start = Math.min(...[...windows.values()].map((w) => w.start));
-  const end = measurementWindow(options.analysisTime, options.samplingDays, -1).end;
   // One query after the other: the API's rate limit is per caller, and each is few pages.
   const records = await client.hourlyTopicSeries(clusterId, "received_records", start, end);
   const bytes = await client.hourlyTopicSeries(clusterId, "received_bytes", start, end);

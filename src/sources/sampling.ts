@@ -7,10 +7,11 @@ import { type BrokerNode, type KafkaCluster, partitionKey } from "../kafka/clust
 import type { LeaderPartition } from "../kafka/list_offsets.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
-import { HOUR_MS, measurementWindow } from "../model/window.ts";
+import { HOUR_MS } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { type SampleTarget, sampleTopics } from "./_sampler.ts";
 import { errorMeasurement } from "./error_measurement.ts";
+import { topicWindows } from "./topic_windows.ts";
 import { describeError } from "../describe_error.ts";
 
 export interface SamplingOptions {
@@ -27,13 +28,11 @@ export async function measureBySampling(
   options: SamplingOptions,
 ): Promise<TopicMeasurement[]> {
   if (topics.length === 0) return [];
-  const windows = new Map(
-    topics.map((
-      t,
-    ) => [t.name, measurementWindow(options.analysisTime, options.samplingDays, t.retentionMs)]),
+  const { byTopic: windows, start: earliest, end } = topicWindows(
+    topics,
+    options.analysisTime,
+    options.samplingDays,
   );
-  const end = measurementWindow(options.analysisTime, options.samplingDays, -1).end;
-  const earliest = Math.min(...[...windows.values()].map((w) => w.start));
   const boundaries: number[] = [];
   for (let h = earliest; h <= end; h += HOUR_MS) boundaries.push(h);
 

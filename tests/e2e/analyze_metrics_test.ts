@@ -9,7 +9,8 @@ import { startEmulator } from "../../dev/metrics_api/emulator.ts";
 import { topicTruth } from "../../dev/workload/ground_truth.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
 import { DEMO_PROFILE_URL, type WorkloadProfile } from "../../dev/workload/profile.ts";
-import { EARLIEST, KafkaCluster, LATEST } from "../../src/kafka/cluster.ts";
+import { KafkaCluster } from "../../src/kafka/cluster.ts";
+import { logBytesPerRecord } from "../support/broker_log.ts";
 import { measurementWindow } from "../../src/model/window.ts";
 import type { JsonReport } from "../../src/report/json.ts";
 
@@ -25,29 +26,11 @@ async function readJson(dir: string): Promise<JsonReport> {
   return JSON.parse(await Deno.readTextFile(join(dir, name)));
 }
 
-/** The broker's own log bytes per record for each topic, from its segment files. */
-async function logBytesPerRecord(cluster: KafkaCluster, dataDir: string, profile: WorkloadProfile) {
+/** The broker's own log bytes per record for each topic with traffic. */
+async function logBytesPerTopic(cluster: KafkaCluster, dataDir: string, profile: WorkloadProfile) {
   const out: Record<string, number> = {};
   for (const t of profile.topics.filter((x) => x.traffic)) {
-    let bytes = 0;
-    for (let p = 0; p < t.partitions; p++) {
-      for await (const e of Deno.readDir(join(dataDir, `${t.name}-${p}`))) {
-        if (e.name.endsWith(".log")) {
-          bytes += (await Deno.stat(join(dataDir, `${t.name}-${p}`, e.name))).size;
-        }
-      }
-    }
-    const refs = Array.from(
-      { length: t.partitions },
-      (_, partition) => ({ topic: t.name, partition }),
-    );
-    const [a, b] = await Promise.all([
-      cluster.offsetsAt(refs, EARLIEST),
-      cluster.offsetsAt(refs, LATEST),
-    ]);
-    let records = 0n;
-    for (const [k, hw] of b) records += hw - (a.get(k) ?? 0n);
-    out[t.name] = bytes / Number(records);
+    out[t.name] = await logBytesPerRecord(cluster, dataDir, t);
   }
   return out;
 }
@@ -56,7 +39,7 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
   const info = await localBroker();
   const seeded = await seedFresh(DEMO_PROFILE_URL, "met");
   const admin = new KafkaCluster(plaintextConnection(info));
-  const bytesPerRecord = await logBytesPerRecord(admin, join(info.dataDir, "data"), seeded.profile);
+  const bytesPerRecord = await logBytesPerTopic(admin, join(info.dataDir, "data"), seeded.profile);
   const emulator = startEmulator({
     profile: seeded.profile,
     anchor: seeded.anchor,

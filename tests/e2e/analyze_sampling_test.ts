@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "../assert.ts";
 import { kafkaCredentials, runCli } from "../support/cli.ts";
 import { localBroker, plaintextConnection, seedFresh } from "../support/testbed.ts";
-import { DEMO_PROFILE_URL, type TopicProfile } from "../../dev/workload/profile.ts";
+import { DEMO_PROFILE_URL } from "../../dev/workload/profile.ts";
 import { topicTruth } from "../../dev/workload/ground_truth.ts";
-import { EARLIEST, KafkaCluster, LATEST } from "../../src/kafka/cluster.ts";
+import { KafkaCluster } from "../../src/kafka/cluster.ts";
+import { logBytesPerRecord } from "../support/broker_log.ts";
 import { DEFAULT_MODEL_PARAMS, type ModelParams } from "../../src/model/params.ts";
 import { recommendPartitions } from "../../src/model/recommend.ts";
 import { HOUR_MS, measurementWindow } from "../../src/model/window.ts";
@@ -35,33 +36,6 @@ async function readReport(
     detailCsv: await Deno.readTextFile(join(dir, detail)),
     files: files.sort(),
   };
-}
-
-/** Log bytes per record of a topic, from the broker's own segment files and offsets. */
-async function logBytesPerRecord(
-  cluster: KafkaCluster,
-  dataDir: string,
-  topic: TopicProfile,
-): Promise<number> {
-  let bytes = 0;
-  for (let p = 0; p < topic.partitions; p++) {
-    for await (const e of Deno.readDir(join(dataDir, `${topic.name}-${p}`))) {
-      if (e.name.endsWith(".log")) {
-        bytes += (await Deno.stat(join(dataDir, `${topic.name}-${p}`, e.name))).size;
-      }
-    }
-  }
-  const refs = Array.from(
-    { length: topic.partitions },
-    (_, partition) => ({ topic: topic.name, partition }),
-  );
-  const [start, end] = await Promise.all([
-    cluster.offsetsAt(refs, EARLIEST),
-    cluster.offsetsAt(refs, LATEST),
-  ]);
-  let records = 0n;
-  for (const [key, hw] of end) records += hw - (start.get(key) ?? 0n);
-  return bytes / Number(records);
 }
 
 Deno.test("analyze (sampling) over SASL_SSL matches the seeded ground truth", async (t) => {
