@@ -176,7 +176,14 @@ export const EXTRA_PERMISSION_ENV = {
 } as const;
 
 /** Flags every run needs besides permissions. */
-export const RUN_FLAGS: readonly string[] = ["--unstable-worker-options", "--no-prompt"];
+export const RUN_FLAGS: readonly string[] = [
+  "--unstable-worker-options",
+  "--no-prompt",
+  // V8 then keeps each isolate's heap close to what is live: the main thread and every
+  // worker each hold the Kafka client, and this halves the peak RSS of a 1,000-topic run
+  // for about a fifth more time (README, Performance).
+  "--v8-flags=--optimize-for-size",
+];
 
 /** The `--allow-*` flags for some lists; empty lists give no flag (an empty value allows all). */
 export function permissionFlags(lists: PermissionLists): string[] {

@@ -18,6 +18,7 @@ import { KafkaCluster } from "../../src/kafka/cluster.ts";
 import { startEmulator } from "../metrics_api/emulator.ts";
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
 import { defaultWorkers } from "../../src/run/run.ts";
+import { RUN_FLAGS } from "../../src/permissions.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -190,7 +191,7 @@ async function measure(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--unstable-worker-options",
+      ...RUN_FLAGS,
       "-A",
       main,
       "--log-level",

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
 import { parseYaml } from "../support/yaml.ts";
-import { BASE_PERMISSIONS, permissionFlags } from "../../src/permissions.ts";
+import { BASE_PERMISSIONS, permissionFlags, RUN_FLAGS } from "../../src/permissions.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -60,9 +60,7 @@ Deno.test("action.yml: a composite action with setup-deno from the pinned versio
   assertEquals(setup!.with!["deno-version-file"], "${{ github.action_path }}/.deno-version");
   const run = analyze!.run!;
   assertEquals(run.match(/^\s*deno run /gm)?.length, 1, "one deno run of the tool");
-  for (const flag of ["--no-prompt", "--unstable-worker-options", "--allow-read=.env"]) {
-    assertStringIncludes(run, flag);
-  }
+  for (const flag of [...RUN_FLAGS, "--allow-read=.env"]) assertStringIncludes(run, flag);
   assertStringIncludes(
     run,
     `'${permissionFlags({ ...BASE_PERMISSIONS, env: [], read: [], write: [] })[0]}'`,
