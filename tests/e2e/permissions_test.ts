@@ -11,10 +11,12 @@ import { createSecret, startMoto } from "../support/moto.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
 import { startEmulator } from "../../dev/metrics_api/emulator.ts";
 import type { JsonReport } from "../../src/report/json.ts";
+import { RUN_FLAGS } from "../../src/permissions.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** Flags of the task that runCli passes itself. */
-const RUN_CLI_FLAGS = ["--unstable-worker-options", "--no-prompt"];
+// The non-permission flags of every run (the V8 memory flag, --no-prompt, worker options).
+const RUN_CLI_FLAGS: readonly string[] = RUN_FLAGS;
 
 /** The analyze task's fixed flags and the command whose output adds to them. */
 async function analyzeTask(): Promise<{ fixed: string[]; extraCommand: string }> {
