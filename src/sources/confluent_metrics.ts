@@ -7,6 +7,7 @@ import type { MetricsApiClient, TopicSeries } from "../metrics/client.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
+import { measurementHeader } from "./error_measurement.ts";
 import { topicWindows } from "./topic_windows.ts";
 
 export interface MetricsSourceOptions {
@@ -61,12 +62,7 @@ export async function measureByMetrics(
       consumed += sent?.get(t.name)?.get(h) ?? 0;
     }
     return {
-      topic: t.name,
-      partitions: t.leaders.length,
-      isCompacted: t.isCompacted,
-      retentionMs: t.retentionMs,
-      windowStart: w.start,
-      windowEnd: w.end,
+      ...measurementHeader(t, w),
       hourly,
       // Per-partition series would cost a page per few topics; skew needs the sampling source.
       partitionRecords: null,

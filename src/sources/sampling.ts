@@ -10,7 +10,7 @@ import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { type SampleTarget, sampleTopics } from "./_sampler.ts";
-import { errorMeasurement } from "./error_measurement.ts";
+import { errorMeasurement, measurementHeader } from "./error_measurement.ts";
 import { topicWindows } from "./topic_windows.ts";
 import { describeError } from "../describe_error.ts";
 
@@ -105,12 +105,7 @@ export async function measureBySampling(
         bytes: n * perRecord,
       }));
       return {
-        topic: t.name,
-        partitions: t.leaders.length,
-        isCompacted: t.isCompacted,
-        retentionMs: t.retentionMs,
-        windowStart: w.start,
-        windowEnd: w.end,
+        ...measurementHeader(t, w),
         hourly,
         partitionRecords: perPartition.map((c) => c.reduce((s, n) => s + n, 0)),
         sample: stats,
