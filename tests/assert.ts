@@ -40,7 +40,9 @@ export function assertAlmostEquals(
 ): void {
   if (!(Math.abs(actual - expected) <= tolerance)) {
     throw new nodeAssert.AssertionError({
-      message: message ?? `${actual} is not within ${tolerance} of ${expected}`,
+      message: `${
+        message ? `${message}: ` : ""
+      }${actual} is not within ${tolerance} of ${expected}`,
       actual,
       expected,
     });

@@ -55,9 +55,10 @@ export class KafkaCluster {
     ]);
     const nodes = new Map(brokers.map((b) => [b.nodeId, b]));
     return partitions.map((p) => {
-      const leader = nodes.get(meta.get(p.topic)?.leaders[p.partition] ?? -1);
-      if (!leader) throw new Error(`${p.topic}[${p.partition}] has no available leader`);
-      return { ...p, leader };
+      const topic = meta.get(p.topic);
+      const leader = nodes.get(topic?.leaders[p.partition] ?? -1);
+      if (!topic || !leader) throw new Error(`${p.topic}[${p.partition}] has no available leader`);
+      return { ...p, topicId: topic.id, leader };
     });
   }
 

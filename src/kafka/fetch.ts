@@ -1,7 +1,7 @@
 // Reads raw record batches by offset straight from a partition leader, with a sessionless
 // Fetch: no consumer group, no fetch session, nothing committed. One request carries many
 // partitions of that leader. Gives what the sampling source needs: each batch's size in
-// the log and each record's parts.
+// the log, each record's parts, and each record's offset and timestamp.
 import { kafka } from "../deps/kafka.ts";
 import type { BrokerNode } from "./cluster.ts";
 
@@ -29,6 +29,11 @@ export interface FetchedBatch {
   /** Offset after the batch's last offset: where the next fetch starts. */
   nextOffset: bigint;
   codec: Codec;
+  /**
+   * A control batch (a transaction marker): no user record, but its offset and timestamp
+   * are part of the log that ListOffsets by timestamp searches.
+   */
+  control: boolean;
   /** The batch's records at or after the requested offset. */
   records: FetchedRecord[];
 }
@@ -115,7 +120,7 @@ export async function fetchFromLeader(
         topic: entry.name,
         partition: p.partitionIndex,
         errorCode: p.errorCode,
-        batches: (p.records ?? []).flatMap((b) => toBatch(b, requested.offset)),
+        batches: (p.records ?? []).map((b) => toBatch(b, requested.offset)),
         highWatermark: p.highWatermark,
         logStartOffset: p.logStartOffset,
       });
@@ -124,9 +129,7 @@ export async function fetchFromLeader(
   return results;
 }
 
-function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch[] {
-  // Control batches (transaction markers) hold no user records.
-  if ((b.attributes & 0x20) !== 0) return [];
+function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
   const logAppendTime = (b.attributes & 0x08) !== 0;
   const records: FetchedRecord[] = [];
   for (const r of b.records) {
@@ -142,14 +145,15 @@ function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch[] {
       headerBytes,
     });
   }
-  return [{
+  return {
     baseOffset: b.firstOffset,
     sizeBytes: b.length + BATCH_LOG_OVERHEAD,
     recordCount: b.records.length,
     nextOffset: b.firstOffset + BigInt(b.lastOffsetDelta) + 1n,
     codec: CODECS[b.attributes & 0x07] ?? "none",
+    control: (b.attributes & 0x20) !== 0,
     records,
-  }];
+  };
 }
 
 /**

@@ -1,13 +1,32 @@
-// Exact records per partition per hour from ListOffsets by timestamp: the offset at each
-// hour boundary is the earliest offset whose timestamp is ≥ the boundary (the high
-// watermark when there is none), and an hour's records are the difference of its two
-// boundaries. One ListOffsets request per leader broker per boundary, for every partition.
+// Exact records per partition per hour: the offset at each hour boundary is the earliest
+// offset whose timestamp is ≥ the boundary (the high watermark when there is none), and an
+// hour's records are the difference of its two boundaries.
+//
+// ListOffsets by timestamp answers one boundary of one partition per lookup, and a 7-day
+// window has 169 boundaries. So: the window's first and last boundary are looked up for every
+// partition; a partition with no record between them needs nothing more; a light one (at most
+// SCAN_RECORDS_PER_HOUR records an hour on average) is read once, record by record, which
+// answers all its boundaries together (boundary_scan.ts); the rest, and whatever a read left
+// open, get one lookup per boundary, batched per leader broker across partitions.
+import { type BoundaryScan, isOpen, startScan } from "./boundary_scan.ts";
 import { type KafkaCluster, partitionKey, type PartitionRef } from "./cluster.ts";
 import { LATEST, type LeaderPartition } from "./list_offsets.ts";
+import {
+  DEFAULT_SCAN_LIMITS,
+  type ScanLimits,
+  scanWindows,
+  type WindowScan,
+} from "./scan_windows.ts";
+
+/** Up to this many records an hour, reading a partition beats one lookup per boundary. */
+export const SCAN_RECORDS_PER_HOUR = 8;
 
 export interface HourlyOffsetsOptions {
   /** ListOffsets rounds in flight at once. */
   concurrency?: number;
+  /** Partitions up to this many records per hour of the window are read (0: never). */
+  scanRecordsPerHour?: number;
+  scanLimits?: ScanLimits;
 }
 
 /**
@@ -22,23 +41,72 @@ export async function boundaryOffsets(
   options: HourlyOffsetsOptions = {},
 ): Promise<Map<string, bigint[]>> {
   const out = new Map<string, bigint[]>();
-  if (partitions.length === 0) return out;
-  const round = (timestamp: bigint): Promise<BigInt64Array> =>
-    retryOnce(() => cluster.offsets.at(partitions, timestamp));
-  const latest = await round(LATEST);
-  const atBoundary = new Array<BigInt64Array>(boundaries.length);
+  if (partitions.length === 0 || boundaries.length === 0) return out;
+  const last = boundaries.length - 1;
+  const round = (ps: readonly LeaderPartition[], timestamp: bigint): Promise<BigInt64Array> =>
+    retryOnce(() => cluster.offsets.at(ps, timestamp));
+  const [latest, atFirst, atLast] = await Promise.all([
+    round(partitions, LATEST),
+    round(partitions, BigInt(boundaries[0]!)),
+    round(partitions, BigInt(boundaries[last]!)),
+  ]);
+  const scans: WindowScan[] = partitions.map((partition, i) => {
+    const hw = latest[i]!;
+    const start = atFirst[i]! < 0n ? hw : atFirst[i]!;
+    const end = atLast[i]! < 0n ? hw : atLast[i]!;
+    return { partition, scan: startScan(boundaries, start, end < start ? start : end) };
+  });
+
+  const perHour = options.scanRecordsPerHour ?? SCAN_RECORDS_PER_HOUR;
+  const light = (s: BoundaryScan) => Number(s.end - s.offsets[0]!) <= perHour * Math.max(1, last);
+  const open = scans.filter((s) => isOpen(s.scan));
+  const toRead = open.filter((s) => light(s.scan));
+  const toLookUp = open.filter((s) => !light(s.scan));
+  await Promise.all([
+    scanWindows(cluster.admin, toRead, options.scanLimits ?? DEFAULT_SCAN_LIMITS),
+    lookUpOpen(cluster, toLookUp, options.concurrency),
+  ]);
+  await lookUpOpen(cluster, toRead.filter((s) => isOpen(s.scan)), options.concurrency);
+
+  for (const { partition, scan } of scans) {
+    out.set(partitionKey(partition.topic, partition.partition), scan.offsets as bigint[]);
+  }
+  return out;
+}
+
+/**
+ * One ListOffsets round per boundary for the partitions that still have it open (one request
+ * per leader broker each), a few rounds in flight.
+ */
+async function lookUpOpen(
+  cluster: KafkaCluster,
+  scans: readonly WindowScan[],
+  concurrency = 4,
+): Promise<void> {
+  const rounds: { index: number; scans: WindowScan[] }[] = [];
+  const last = (scans[0]?.scan.boundaries.length ?? 0) - 1;
+  for (let index = 1; index < last; index++) {
+    const pending = scans.filter((s) => s.scan.offsets[index] === undefined);
+    if (pending.length > 0) rounds.push({ index, scans: pending });
+  }
   let next = 0;
-  const lanes = Math.min(options.concurrency ?? 4, boundaries.length);
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    for (let i = next++; i < boundaries.length; i = next++) {
-      atBoundary[i] = await round(BigInt(boundaries[i]!));
+  await Promise.all(Array.from({ length: Math.min(concurrency, rounds.length) }, async () => {
+    for (let i = next++; i < rounds.length; i = next++) {
+      const { index, scans: pending } = rounds[i]!;
+      const found = await retryOnce(() =>
+        cluster.offsets.at(
+          pending.map((s) => s.partition),
+          BigInt(pending[0]!.scan.boundaries[index]!),
+        )
+      );
+      pending.forEach(({ scan }, k) => {
+        // None that late (or only records appended since the window's end was looked up):
+        // the answer is the window's end.
+        const o = found[k]!;
+        scan.offsets[index] = o < 0n || o > scan.end ? scan.end : o;
+      });
     }
   }));
-  partitions.forEach((p, i) => {
-    const hw = latest[i]!;
-    out.set(partitionKey(p.topic, p.partition), atBoundary.map((o) => (o[i]! < 0n ? hw : o[i]!)));
-  });
-  return out;
 }
 
 /**

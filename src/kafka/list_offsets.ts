@@ -7,6 +7,8 @@ import type { BrokerNode } from "./cluster.ts";
 
 export interface LeaderPartition {
   topic: string;
+  /** The topic UUID (Fetch v13+ addresses topics by it). */
+  topicId: string;
   partition: number;
   leader: BrokerNode;
 }

@@ -199,7 +199,9 @@ async function fetchRound(
 /** Takes what one fetch returned for a partition into its topic's sample. */
 function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimits): void {
   s.topic.sample.fetches++;
-  const withRecords = r.errorCode === 0 ? r.batches.filter((b) => b.records.length > 0) : [];
+  const withRecords = r.errorCode === 0
+    ? r.batches.filter((b) => !b.control && b.records.length > 0)
+    : [];
   if (
     r.errorCode === 0 && r.batches.length === 0 && s.cursor < r.highWatermark &&
     s.minBytes < GROWN_FETCH_BYTES

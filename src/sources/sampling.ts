@@ -1,7 +1,8 @@
 // The record-sampling source: measures topics by reading the cluster itself. Exact records
-// per hour come from ListOffsets by timestamp at every hour boundary (batched per broker);
-// log bytes per record come from a bounded sample of record batches read by offset with no
-// consumer group. Returns the same TopicMeasurement as every other source.
+// per hour come from the offset at every hour boundary (ListOffsets by timestamp, or a light
+// partition's own record timestamps: kafka/hourly_offsets.ts); log bytes per record come from
+// a bounded sample of record batches read by offset with no consumer group. Returns the same
+// TopicMeasurement as every other source.
 import type { SamplingLimits } from "../config/types.ts";
 import { type BrokerNode, type KafkaCluster, partitionKey } from "../kafka/cluster.ts";
 import type { LeaderPartition } from "../kafka/list_offsets.ts";
@@ -49,7 +50,12 @@ export async function measureBySampling(
   }
 
   const partitions: LeaderPartition[] = measurable.flatMap((t) =>
-    t.leaders.map((leader, partition) => ({ topic: t.name, partition, leader: nodes.get(leader)! }))
+    t.leaders.map((leader, partition) => ({
+      topic: t.name,
+      topicId: t.topicId,
+      partition,
+      leader: nodes.get(leader)!,
+    }))
   );
   let offsets: Map<string, bigint[]>;
   try {

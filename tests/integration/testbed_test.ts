@@ -14,7 +14,8 @@ import { HOUR_MS } from "../../dev/workload/plan.ts";
 import { KafkaCluster, partitionKey, type PartitionRef } from "../../src/kafka/cluster.ts";
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
 import { fetchFromLeader } from "../../src/kafka/fetch.ts";
-import { hourlyRecordCounts } from "../../src/kafka/hourly_offsets.ts";
+import { countKafkaRequests, takeRequestCounts } from "../../src/kafka/request_counter.ts";
+import { type HourlyOffsetsOptions, hourlyRecordCounts } from "../../src/kafka/hourly_offsets.ts";
 import type { Reply, Request } from "./_testbed_worker.ts";
 
 async function withCluster<T>(c: KafkaConnection, fn: (k: KafkaCluster) => Promise<T>): Promise<T> {
@@ -184,6 +185,60 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
       "ListOffsets by timestamp gives exactly the profile's records per hour",
       async () => {
         expectCounts(await withCluster(sasl, (k) => hourlyRecordCounts(k, partitions, boundaries)));
+      },
+    );
+
+    await t.step(
+      "reading the records instead, in one go, in small rounds or cut short, gives the same counts",
+      async () => {
+        const small = { fetchBytes: 1024, responseBytes: 8192, maxBytes: 1 << 30 };
+        const inner = boundaries.length - 2;
+        // What each way must cost, in requests to the one broker: proof it took that way.
+        type Cost = (r: { fetch: number; listOffsets: number }) => boolean;
+        const variants: [string, HourlyOffsetsOptions, Cost][] = [
+          [
+            "every partition read",
+            { scanRecordsPerHour: Infinity },
+            (r) => r.listOffsets === 3 && r.fetch > 0,
+          ],
+          ["nothing read", { scanRecordsPerHour: 0 }, (r) => r.listOffsets === 3 + inner],
+          [
+            "read in 1 KiB rounds (larger for larger batches)",
+            { scanRecordsPerHour: Infinity, scanLimits: small },
+            (r) => r.listOffsets === 3 && r.fetch > 20,
+          ],
+          // Reading stops after the first round: ListOffsets answers what it left open.
+          [
+            "reads cut short",
+            { scanRecordsPerHour: Infinity, scanLimits: { ...small, maxBytes: 4096 } },
+            (r) => r.fetch > 0 && r.listOffsets > 3,
+          ],
+          // No whole batch fits in what a partition may read: every boundary is looked up.
+          [
+            "no batch fits",
+            {
+              scanRecordsPerHour: Infinity,
+              scanLimits: { fetchBytes: 64, responseBytes: 64, maxBytes: 64 },
+            },
+            (r) => r.listOffsets === 3 + inner,
+          ],
+        ];
+        countKafkaRequests();
+        for (const [label, options, cost] of variants) {
+          takeRequestCounts();
+          const counts = await withCluster(
+            sasl,
+            (k) => hourlyRecordCounts(k, partitions, boundaries, options),
+          );
+          const taken = takeRequestCounts();
+          const requests = { fetch: taken["Fetch"] ?? 0, listOffsets: taken["ListOffsets"] ?? 0 };
+          assert(cost(requests), `${label}: requests ${JSON.stringify(requests)}`);
+          try {
+            expectCounts(counts);
+          } catch (e) {
+            throw new Error(`${label}: ${(e as Error).message}`);
+          }
+        }
       },
     );
 

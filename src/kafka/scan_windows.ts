@@ -1,0 +1,156 @@
+// Reads light partitions' windows record by record to answer their hour boundaries (see
+// boundary_scan.ts): one sessionless Fetch per leader carries many partitions, in rounds
+// until every partition is answered. A partition whose read fails, stalls on a batch larger
+// than a round's share, or would read more than its byte budget is left with open
+// boundaries, which the caller then looks up with ListOffsets: scanning only ever saves work.
+import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
+import { partitionKey } from "./cluster.ts";
+import { fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
+import type { LeaderPartition } from "./list_offsets.ts";
+import type { kafka } from "../deps/kafka.ts";
+
+export interface WindowScan {
+  partition: LeaderPartition;
+  scan: BoundaryScan;
+}
+
+export interface ScanLimits {
+  /** Bytes one partition may return per round; grows for a batch that does not fit. */
+  fetchBytes: number;
+  /** Bytes one Fetch response may carry (it also bounds the partitions per request). */
+  responseBytes: number;
+  /** Bytes a partition's whole window may take before looking up is cheaper. */
+  maxBytes: number;
+}
+
+/** The most one partition's round grows to, for one large batch. */
+const GROWN_FETCH_BYTES = 1024 * 1024;
+
+/**
+ * A light partition's week fits in a few rounds; one that turns out heavier costs at most one
+ * round's read before it is looked up instead. 256 KiB stays small over a WAN link too: what
+ * ListOffsets moves for 167 boundaries is about 7 KiB.
+ */
+export const DEFAULT_SCAN_LIMITS: ScanLimits = {
+  fetchBytes: 32 * 1024,
+  responseBytes: 4 * 1024 * 1024,
+  maxBytes: 256 * 1024,
+};
+
+interface Reading extends WindowScan {
+  cursor: bigint;
+  /** Bytes read so far. */
+  bytes: number;
+  /** Bytes this partition asks for per round. */
+  fetchBytes: number;
+  active: boolean;
+}
+
+/** Advances every scan as far as reading takes it; open boundaries remain for the caller. */
+export async function scanWindows(
+  admin: kafka.Admin,
+  scans: readonly WindowScan[],
+  limits: ScanLimits = DEFAULT_SCAN_LIMITS,
+): Promise<void> {
+  const readings: Reading[] = scans.filter((s) => isOpen(s.scan)).map((s) => ({
+    ...s,
+    cursor: s.scan.offsets[0]!,
+    bytes: 0,
+    fetchBytes: limits.fetchBytes,
+    active: true,
+  }));
+  for (;;) {
+    const byLeader = new Map<number, Reading[]>();
+    for (const r of readings) {
+      if (!r.active) continue;
+      const id = r.partition.leader.nodeId;
+      const group = byLeader.get(id) ?? [];
+      group.push(r);
+      byLeader.set(id, group);
+    }
+    if (byLeader.size === 0) return;
+    const requests = [...byLeader.values()].flatMap((group) => packed(group, limits.responseBytes));
+    // Two requests in flight: the broker stays busy and at most two responses are held.
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(2, requests.length) }, async () => {
+      for (let i = next++; i < requests.length; i = next++) {
+        await readRound(admin, requests[i]!, limits);
+      }
+    }));
+  }
+}
+
+/**
+ * Requests whose partitions' shares fit in one response: a partition past the response's
+ * limit would come back cut, which reads like a batch too large for its share.
+ */
+function packed(group: readonly Reading[], responseBytes: number): Reading[][] {
+  const requests: Reading[][] = [];
+  let current: Reading[] = [];
+  let bytes = 0;
+  for (const r of group) {
+    if (current.length > 0 && bytes + r.fetchBytes > responseBytes) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += r.fetchBytes;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+async function readRound(admin: kafka.Admin, group: Reading[], limits: ScanLimits) {
+  let results: PartitionFetchResult[];
+  try {
+    results = await fetchFromLeader(
+      admin,
+      group[0]!.partition.leader,
+      group.map((r) => ({
+        topic: r.partition.topic,
+        topicId: r.partition.topicId,
+        partition: r.partition.partition,
+        offset: r.cursor,
+        maxBytes: r.fetchBytes,
+      })),
+      { maxBytes: Math.max(limits.responseBytes, ...group.map((r) => r.fetchBytes)) },
+    );
+  } catch {
+    for (const r of group) r.active = false;
+    return;
+  }
+  const byKey = new Map(results.map((x) => [partitionKey(x.topic, x.partition), x]));
+  for (const r of group) {
+    absorb(r, byKey.get(partitionKey(r.partition.topic, r.partition.partition)), limits);
+  }
+}
+
+function absorb(r: Reading, result: PartitionFetchResult | undefined, limits: ScanLimits) {
+  // An error (retention moved the log start): its boundaries are looked up instead.
+  if (!result || result.errorCode !== 0) {
+    r.active = false;
+    return;
+  }
+  // No whole batch fitted in this partition's share: ask again with room for a larger one,
+  // up to a limit past which looking up is the cheaper way on.
+  if (result.batches.length === 0) {
+    const grown = Math.min(Math.max(r.fetchBytes * 4, 1), GROWN_FETCH_BYTES, limits.maxBytes);
+    if (grown > r.fetchBytes) r.fetchBytes = grown;
+    else r.active = false;
+    return;
+  }
+  for (const b of result.batches) {
+    for (const record of b.records) takeRecord(r.scan, record.offset, record.timestamp);
+    r.bytes += b.sizeBytes;
+    r.cursor = b.nextOffset;
+  }
+  if (r.cursor >= r.scan.end) finishScan(r.scan);
+  if (!isOpen(r.scan)) {
+    r.active = false;
+    return;
+  }
+  const start = r.scan.offsets[0]!;
+  const expected = r.bytes * Number(r.scan.end - start) / Math.max(1, Number(r.cursor - start));
+  if (expected > limits.maxBytes) r.active = false;
+}

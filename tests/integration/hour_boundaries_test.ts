@@ -1,0 +1,127 @@
+// The boundary offsets where a log is least tidy: records whose timestamps go back and forth,
+// and transactions, whose commit and abort markers take an offset of their own, stamped with
+// the time the broker wrote them. Reading the records and looking each boundary up with
+// ListOffsets must both give what the test wrote: the earliest offset whose timestamp is ≥
+// the boundary, or the high watermark when none is.
+import { assertEquals } from "../assert.ts";
+import { localBroker, plaintextConnection } from "../support/testbed.ts";
+import { kafka } from "../../src/deps/kafka.ts";
+import { KafkaCluster, LATEST } from "../../src/kafka/cluster.ts";
+import { clientOptions, DEFAULT_TUNING } from "../../src/kafka/connection.ts";
+import { boundaryOffsets, type HourlyOffsetsOptions } from "../../src/kafka/hourly_offsets.ts";
+import type { LeaderPartition } from "../../src/kafka/list_offsets.ts";
+
+const H = 3_600_000;
+const WAYS: [string, HourlyOffsetsOptions][] = [
+  ["read", { scanRecordsPerHour: Infinity }],
+  ["looked up", { scanRecordsPerHour: 0 }],
+];
+
+/** By definition: the earliest offset whose timestamp is ≥ each boundary. */
+function expected(log: readonly number[], boundaries: readonly number[]): bigint[] {
+  return boundaries.map((b) => {
+    const i = log.findIndex((ts) => ts >= b);
+    return BigInt(i < 0 ? log.length : i);
+  });
+}
+
+Deno.test("boundary offsets over out-of-order timestamps and transaction markers", async (t) => {
+  const info = await localBroker();
+  const connection = plaintextConnection(info);
+  const prefix = `kt${Date.now().toString(36)}edge_`;
+  const topics = { ooo: `${prefix}ooo`, txn: `${prefix}txn` };
+  const admin = new kafka.Admin(clientOptions(connection, DEFAULT_TUNING));
+  const cluster = new KafkaCluster(connection);
+  const options = {
+    ...clientOptions(connection, { ...DEFAULT_TUNING, clientId: "kpr-edge-test" }),
+    idempotent: true,
+    acks: kafka.ProduceAcks.ALL,
+  };
+  const message = (topic: string, timestamp: number) => ({
+    topic,
+    partition: 0,
+    timestamp: BigInt(Math.round(timestamp)),
+    value: Buffer.from(`at ${timestamp}`),
+  });
+  try {
+    await admin.createTopics({ topics: Object.values(topics), partitions: 1, replicas: 1 });
+    const meta = await cluster.partitions(Object.values(topics));
+    const { brokers } = await cluster.describe();
+    const partition = (topic: string): LeaderPartition => ({
+      topic,
+      topicId: meta.get(topic)!.id,
+      partition: 0,
+      leader: brokers.find((b) => b.nodeId === meta.get(topic)!.leaders[0])!,
+    });
+    const check = async (topic: string, boundaries: number[], log: number[]) => {
+      for (const [way, o] of WAYS) {
+        const got = await boundaryOffsets(cluster, [partition(topic)], boundaries, o);
+        assertEquals(got.get(`${topic}\u00000`), expected(log, boundaries), `records ${way}`);
+      }
+    };
+
+    await t.step("timestamps that go back and forth, on and past the boundaries", async () => {
+      const end = Math.floor(Date.now() / H) * H;
+      const start = end - 6 * H;
+      const sends = [
+        [-0.5, 0.2, -0.1], // one before the window, one late
+        [1, 0.9, 2.5], // one exactly on a boundary
+        [1.5, 4.2, 3.1], // early and late in one batch
+        [3.9, 2.2],
+        [6.4, 5.5], // past the window's end, then inside it again
+        [5.9],
+      ].map((hours) => hours.map((h) => start + h * H));
+      const producer = new kafka.Producer(options);
+      try {
+        for (const s of sends) {
+          await producer.send({ messages: s.map((ts) => message(topics.ooo, ts)) });
+        }
+      } finally {
+        await producer.close();
+      }
+      await check(topics.ooo, Array.from({ length: 7 }, (_, i) => start + i * H), sends.flat());
+    });
+
+    await t.step("commit and abort markers count at the time they were written", async () => {
+      // Markers carry the broker's clock, so this log is written now and its boundaries are
+      // the moments before each commit or abort: the marker is then the first offset at or
+      // after the boundary, ahead of data stamped earlier.
+      const plain = new kafka.Producer(options);
+      const transactional = new kafka.Producer({ ...options, transactionalId: `${topics.txn}-tx` });
+      const base = Date.now();
+      const log: number[] = [];
+      const boundaries = [base - 60_000];
+      const highWatermark = async () =>
+        (await cluster.offsets.at([partition(topics.txn)], LATEST))[0]!;
+      const transaction = async (stamps: number[], end: "commit" | "abort") => {
+        const tx = await transactional.beginTransaction();
+        await tx.send({ messages: stamps.map((ts) => message(topics.txn, ts)) });
+        boundaries.push(Date.now());
+        await (end === "commit" ? tx.commit() : tx.abort());
+        // The marker is written after the answer: wait for it before going on.
+        while (await highWatermark() < BigInt(log.length + stamps.length + 1)) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        log.push(...stamps, Date.now());
+      };
+      try {
+        await transaction([base - 50_000, base - 50_000, base - 50_000], "commit");
+        await transaction([base - 40_000, base - 40_000], "abort");
+        await plain.send({ messages: [message(topics.txn, base - 30_000)] });
+        log.push(base - 30_000);
+        await transaction([base + 30 * 60_000, base + 30 * 60_000], "commit");
+      } finally {
+        await plain.close();
+        await transactional.close();
+      }
+      boundaries.push(base + 45 * 60_000);
+      // The markers are offsets 3, 6 and 10: reading that skipped them would answer 4 and 7.
+      assertEquals(expected(log, boundaries), [0n, 3n, 6n, 8n, 11n]);
+      await check(topics.txn, boundaries, log);
+    });
+  } finally {
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+    await admin.close();
+    await cluster.close();
+  }
+});

@@ -1,0 +1,94 @@
+import { assertEquals } from "../assert.ts";
+import { finishScan, isOpen, startScan, takeRecord } from "../../src/kafka/boundary_scan.ts";
+
+const H = 3_600_000;
+
+interface LogRecord {
+  offset: bigint;
+  timestamp: number;
+}
+
+/** ListOffsets by timestamp, by definition: the earliest offset whose timestamp is ≥ t. */
+function offsetAt(log: readonly LogRecord[], hw: bigint, t: number): bigint {
+  return log.find((r) => r.timestamp >= t)?.offset ?? hw;
+}
+
+/** Scans the log the way the reader does: from the first boundary's offset, in order. */
+function scanned(log: readonly LogRecord[], hw: bigint, boundaries: number[]): bigint[] {
+  const start = offsetAt(log, hw, boundaries[0]!);
+  const end = offsetAt(log, hw, boundaries.at(-1)!);
+  const scan = startScan(boundaries, start, end);
+  for (const r of log) {
+    if (r.offset < start || !isOpen(scan)) continue;
+    takeRecord(scan, r.offset, r.timestamp);
+  }
+  if (isOpen(scan)) finishScan(scan);
+  return scan.offsets as bigint[];
+}
+
+/** A deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const boundaries = Array.from({ length: 25 }, (_, i) => 100 * H + i * H);
+
+Deno.test("a scan answers every boundary as ListOffsets does, on in-order logs", () => {
+  const log: LogRecord[] = [98.5, 100, 100.2, 103.9, 104, 110.5, 124.99, 125, 126].map((
+    h,
+    i,
+  ) => ({ offset: BigInt(10 + i), timestamp: h * H }));
+  const hw = 19n;
+  const expected = boundaries.map((t) => offsetAt(log, hw, t));
+  assertEquals(scanned(log, hw, boundaries), expected);
+  // A record exactly on a boundary belongs to the hour it starts.
+  assertEquals(expected[0], 11n);
+  assertEquals(expected[4], 14n);
+});
+
+Deno.test("a scan matches ListOffsets on out-of-order timestamps, gaps and empty hours", () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const next = random(seed);
+    let offset = BigInt(Math.floor(next() * 1000));
+    const log: LogRecord[] = [];
+    const n = Math.floor(next() * 80);
+    for (let i = 0; i < n; i++) {
+      // Mostly rising times with late and early records, and gaps compaction leaves.
+      const hour = 95 + (i / Math.max(1, n)) * 35 + (next() - 0.7) * (next() < 0.2 ? 20 : 2);
+      log.push({ offset, timestamp: Math.round(hour * H) });
+      offset += BigInt(1 + (next() < 0.1 ? Math.floor(next() * 5) : 0));
+    }
+    const hw = offset;
+    assertEquals(
+      scanned(log, hw, boundaries),
+      boundaries.map((t) => offsetAt(log, hw, t)),
+      `seed ${seed}`,
+    );
+  }
+});
+
+Deno.test("a scan ignores records past the window's end offset", () => {
+  const scan = startScan([0, H, 2 * H, 3 * H], 5n, 8n);
+  takeRecord(scan, 5n, 0.5 * H);
+  takeRecord(scan, 6n, 0.7 * H);
+  takeRecord(scan, 8n, 2.5 * H); // offset(3H) is 8: not in the window
+  assertEquals(isOpen(scan), true);
+  finishScan(scan);
+  assertEquals(scan.offsets, [5n, 8n, 8n, 8n]);
+});
+
+Deno.test("an empty window has nothing open; one boundary is answered at once", () => {
+  const empty = startScan(boundaries, 42n, 42n);
+  assertEquals(isOpen(empty), false);
+  assertEquals(empty.offsets, boundaries.map(() => 42n));
+  const one = startScan([H], 7n, 7n);
+  assertEquals([isOpen(one), one.offsets], [false, [7n]]);
+  const two = startScan([0, H], 3n, 9n);
+  assertEquals([isOpen(two), two.offsets], [false, [3n, 9n]]);
+});
