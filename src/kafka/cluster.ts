@@ -143,6 +143,18 @@ export class KafkaCluster {
   }
 }
 
+/** Items grouped by their partition's leader broker, in their first-seen order. */
+export function groupByLeader<T>(items: readonly T[], leaderOf: (item: T) => BrokerNode): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const id = leaderOf(item).nodeId;
+    const group = groups.get(id);
+    if (group) group.push(item);
+    else groups.set(id, [item]);
+  }
+  return [...groups.values()];
+}
+
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }

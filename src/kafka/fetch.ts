@@ -66,26 +66,29 @@ export interface FetchOptions {
 type FetchApi = typeof kafka.fetchV17.api;
 
 /**
- * Fetches several partitions led by `leader` in one request. A compressed batch comes back
- * whole even when the offset falls inside it, so records before the requested offset are
- * dropped from `records` (the batch's size and count still describe the whole batch).
+ * Fetches several partitions led by `leader` in one request; the results are in the order of
+ * `partitions`, undefined for one the broker left out. A compressed batch comes back whole
+ * even when the offset falls inside it, so records before the requested offset are dropped
+ * from `records` (the batch's size and count still describe the whole batch).
  */
 export async function fetchFromLeader(
   admin: kafka.Admin,
   leader: BrokerNode,
   partitions: readonly PartitionFetch[],
   options: FetchOptions = {},
-): Promise<PartitionFetchResult[]> {
-  if (partitions.length === 0) return [];
+): Promise<(PartitionFetchResult | undefined)[]> {
+  const results = new Array<PartitionFetchResult | undefined>(partitions.length);
+  if (partitions.length === 0) return results;
   const api = await fetchApi(admin);
   const byId = api.version >= 13;
-  const topics = new Map<string, { name: string; requests: PartitionFetch[] }>();
-  for (const p of partitions) {
+  /** Topic key → its name and, by partition, the index of the request in `partitions`. */
+  const topics = new Map<string, { name: string; requests: Map<number, number> }>();
+  partitions.forEach((p, i) => {
     const key = byId ? p.topicId : p.topic;
-    const entry = topics.get(key) ?? { name: p.topic, requests: [] };
-    entry.requests.push(p);
+    const entry = topics.get(key) ?? { name: p.topic, requests: new Map() };
+    entry.requests.set(p.partition, i);
     topics.set(key, entry);
-  }
+  });
   const conn = await admin.connections.get({ host: leader.host, port: leader.port });
   const total = partitions.reduce((s, p) => s + p.maxBytes, 0);
   const response = await partialOnError(api.async(
@@ -98,32 +101,31 @@ export async function fetchFromLeader(
     -1,
     [...topics].map(([topicId, t]) => ({
       topicId,
-      partitions: t.requests.map((p) => ({
-        partition: p.partition,
+      partitions: [...t.requests.values()].map((i) => ({
+        partition: partitions[i]!.partition,
         currentLeaderEpoch: -1,
-        fetchOffset: p.offset,
+        fetchOffset: partitions[i]!.offset,
         lastFetchedEpoch: -1,
-        partitionMaxBytes: p.maxBytes,
+        partitionMaxBytes: partitions[i]!.maxBytes,
       })),
     })),
     [],
     "",
   ));
-  const results: PartitionFetchResult[] = [];
   for (const t of response.responses) {
     const entry = topics.get(t.topicId);
     if (!entry) continue;
     for (const p of t.partitions) {
-      const requested = entry.requests.find((r) => r.partition === p.partitionIndex);
-      if (!requested) continue;
-      results.push({
+      const i = entry.requests.get(p.partitionIndex);
+      if (i === undefined) continue;
+      results[i] = {
         topic: entry.name,
         partition: p.partitionIndex,
         errorCode: p.errorCode,
-        batches: (p.records ?? []).map((b) => toBatch(b, requested.offset)),
+        batches: (p.records ?? []).map((b) => toBatch(b, partitions[i]!.offset)),
         highWatermark: p.highWatermark,
         logStartOffset: p.logStartOffset,
-      });
+      };
     }
   }
   return results;

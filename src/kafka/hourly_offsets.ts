@@ -8,6 +8,7 @@
 // SCAN_RECORDS_PER_HOUR records an hour on average) is read once, record by record, which
 // answers all its boundaries together (boundary_scan.ts); the rest, and whatever a read left
 // open, get one lookup per boundary, batched per leader broker across partitions.
+import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, isOpen, startScan } from "./boundary_scan.ts";
 import { type KafkaCluster, partitionKey, type PartitionRef } from "./cluster.ts";
 import { LATEST, type LeaderPartition } from "./list_offsets.ts";
@@ -89,24 +90,20 @@ async function lookUpOpen(
     const pending = scans.filter((s) => s.scan.offsets[index] === undefined);
     if (pending.length > 0) rounds.push({ index, scans: pending });
   }
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, rounds.length) }, async () => {
-    for (let i = next++; i < rounds.length; i = next++) {
-      const { index, scans: pending } = rounds[i]!;
-      const found = await retryOnce(() =>
-        cluster.offsets.at(
-          pending.map((s) => s.partition),
-          BigInt(pending[0]!.scan.boundaries[index]!),
-        )
-      );
-      pending.forEach(({ scan }, k) => {
-        // None that late (or only records appended since the window's end was looked up):
-        // the answer is the window's end.
-        const o = found[k]!;
-        scan.offsets[index] = o < 0n || o > scan.end ? scan.end : o;
-      });
-    }
-  }));
+  await inLanes(rounds, concurrency, async ({ index, scans: pending }) => {
+    const found = await retryOnce(() =>
+      cluster.offsets.at(
+        pending.map((s) => s.partition),
+        BigInt(pending[0]!.scan.boundaries[index]!),
+      )
+    );
+    pending.forEach(({ scan }, k) => {
+      // None that late (or only records appended since the window's end was looked up):
+      // the answer is the window's end.
+      const o = found[k]!;
+      scan.offsets[index] = o < 0n || o > scan.end ? scan.end : o;
+    });
+  });
 }
 
 /**

@@ -26,7 +26,6 @@ interface LeaderGroup {
 }
 
 export class OffsetLister {
-  #groups = new WeakMap<readonly LeaderPartition[], LeaderGroup[]>();
   #api: Promise<ListOffsetsApi> | undefined;
 
   constructor(private readonly admin: kafka.Admin) {}
@@ -74,8 +73,6 @@ export class OffsetLister {
   }
 
   #grouped(partitions: readonly LeaderPartition[]): LeaderGroup[] {
-    let groups = this.#groups.get(partitions);
-    if (groups) return groups;
     const byLeader = new Map<number, LeaderGroup>();
     partitions.forEach((p, i) => {
       let g = byLeader.get(p.leader.nodeId);
@@ -90,9 +87,7 @@ export class OffsetLister {
       }
       byPartition.set(p.partition, i);
     });
-    groups = [...byLeader.values()];
-    this.#groups.set(partitions, groups);
-    return groups;
+    return [...byLeader.values()];
   }
 
   #listOffsets(): Promise<ListOffsetsApi> {

@@ -3,8 +3,9 @@
 // until every partition is answered. A partition whose read fails, stalls on a batch larger
 // than a round's share, or would read more than its byte budget is left with open
 // boundaries, which the caller then looks up with ListOffsets: scanning only ever saves work.
+import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
-import { partitionKey } from "./cluster.ts";
+import { groupByLeader } from "./cluster.ts";
 import { fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
 import type { LeaderPartition } from "./list_offsets.ts";
 import type { kafka } from "../deps/kafka.ts";
@@ -60,23 +61,12 @@ export async function scanWindows(
     active: true,
   }));
   for (;;) {
-    const byLeader = new Map<number, Reading[]>();
-    for (const r of readings) {
-      if (!r.active) continue;
-      const id = r.partition.leader.nodeId;
-      const group = byLeader.get(id) ?? [];
-      group.push(r);
-      byLeader.set(id, group);
-    }
-    if (byLeader.size === 0) return;
-    const requests = [...byLeader.values()].flatMap((group) => packed(group, limits.responseBytes));
+    const active = readings.filter((r) => r.active);
+    if (active.length === 0) return;
+    const requests = groupByLeader(active, (r) => r.partition.leader)
+      .flatMap((group) => packed(group, limits.responseBytes));
     // Two requests in flight: the broker stays busy and at most two responses are held.
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(2, requests.length) }, async () => {
-      for (let i = next++; i < requests.length; i = next++) {
-        await readRound(admin, requests[i]!, limits);
-      }
-    }));
+    await inLanes(requests, 2, (group) => readRound(admin, group, limits));
   }
 }
 
@@ -102,7 +92,7 @@ function packed(group: readonly Reading[], responseBytes: number): Reading[][] {
 }
 
 async function readRound(admin: kafka.Admin, group: Reading[], limits: ScanLimits) {
-  let results: PartitionFetchResult[];
+  let results: (PartitionFetchResult | undefined)[];
   try {
     results = await fetchFromLeader(
       admin,
@@ -120,10 +110,7 @@ async function readRound(admin: kafka.Admin, group: Reading[], limits: ScanLimit
     for (const r of group) r.active = false;
     return;
   }
-  const byKey = new Map(results.map((x) => [partitionKey(x.topic, x.partition), x]));
-  for (const r of group) {
-    absorb(r, byKey.get(partitionKey(r.partition.topic, r.partition.partition)), limits);
-  }
+  group.forEach((r, i) => absorb(r, results[i], limits));
 }
 
 function absorb(r: Reading, result: PartitionFetchResult | undefined, limits: ScanLimits) {

@@ -3,6 +3,7 @@
 // most `maxChunksInFlight` at once, apply the model, and summarise into the ClusterReport
 // the reporters render. Cluster-level failures (unreachable, refused) become the report's
 // `error`; topic-level failures become topics with status `error`.
+import { inLanes } from "../in_lanes.ts";
 import type { ConfluentCloudCredential, Settings } from "../config/types.ts";
 import { MetricsApiClient } from "../metrics/client.ts";
 import { MetricsApiAuthError } from "../metrics/errors.ts";
@@ -79,18 +80,13 @@ export async function analyzeCluster(
         chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight));
     const chunks = chunkTopics(plan.topics, limits);
     const results = new Map<string, TopicResult>();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(inFlight, chunks.length) }, async () => {
-        for (let i = next++; i < chunks.length; i = next++) {
-          for (const m of await measure(chunks[i]!)) {
-            const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
-            results.set(r.topicName, r);
-            options.onTopic?.(r);
-          }
-        }
-      }),
-    );
+    await inLanes(chunks, inFlight, async (chunk) => {
+      for (const m of await measure(chunk)) {
+        const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
+        results.set(r.topicName, r);
+        options.onTopic?.(r);
+      }
+    });
     await measure.done?.();
     const topics = plan.topics.flatMap((t) => results.get(t.name) ?? []);
     return {

@@ -3,6 +3,7 @@
 // clusters; each cluster's reports written as soon as it is done; logged in the reference
 // tool's structure (banner, parameters, a line per topic, summary statistics, the
 // multi-cluster summary). Returns what main.ts needs to choose the exit code.
+import { inLanes } from "../in_lanes.ts";
 import type { RunConfig } from "../config/types.ts";
 import { textLogger } from "./_log.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
@@ -105,24 +106,20 @@ export async function runAnalysis(
   const outcomes: ClusterOutcome[] = new Array(credentials.clusters.length);
   let failedClusters = 0;
   try {
-    let next = 0;
-    const lanes = Math.min(settings.maxClusterWorkers, credentials.clusters.length);
-    await Promise.all(Array.from({ length: lanes }, async () => {
-      for (let i = next++; i < credentials.clusters.length; i = next++) {
-        const outcome = await runCluster(
-          credentials.clusters[i]!,
-          config,
-          pool,
-          workers,
-          tracker,
-          analysisTime,
-          formats,
-          options.chunkLimits,
-        );
-        if (outcome.failed) failedClusters++;
-        outcomes[i] = outcome;
-      }
-    }));
+    await inLanes(credentials.clusters, settings.maxClusterWorkers, async (cluster, i) => {
+      const outcome = await runCluster(
+        cluster,
+        config,
+        pool,
+        workers,
+        tracker,
+        analysisTime,
+        formats,
+        options.chunkLimits,
+      );
+      if (outcome.failed) failedClusters++;
+      outcomes[i] = outcome;
+    });
   } finally {
     stopProgress();
     await pool.close();

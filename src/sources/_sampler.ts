@@ -3,18 +3,16 @@
 // Fetch per leader broker carries every partition still sampling. SAMPLING_* limits bound it: records inspected
 // per topic, empty fetches in a row per partition, the time of one fetch, and failed
 // fetches in a row per topic.
+import { inLanes } from "../in_lanes.ts";
 import type { SamplingLimits } from "../config/types.ts";
 import { describeError } from "../describe_error.ts";
-import type { BrokerNode } from "../kafka/cluster.ts";
+import { groupByLeader } from "../kafka/cluster.ts";
+import type { LeaderPartition } from "../kafka/list_offsets.ts";
 import { fetchFromLeader, type PartitionFetch, type PartitionFetchResult } from "../kafka/fetch.ts";
 import { kafka } from "../deps/kafka.ts";
 import type { SampleStats } from "../model/measurement.ts";
 
-export interface SampleTarget {
-  topic: string;
-  topicId: string;
-  partition: number;
-  leader: BrokerNode;
+export interface SampleTarget extends LeaderPartition {
   /** The partition's offsets at the window's start and end. */
   startOffset: bigint;
   endOffset: bigint;
@@ -78,24 +76,15 @@ export async function sampleTopics(
   for (;;) {
     const active = partitions.filter((s) => !s.done && !s.topic.stopped && s.topic.remaining > 0);
     if (active.length === 0) break;
-    const byLeader = new Map<number, PartitionState[]>();
-    for (const s of active) {
-      byLeader.set(s.target.leader.nodeId, [...(byLeader.get(s.target.leader.nodeId) ?? []), s]);
-    }
     const requests: PartitionState[][] = [];
-    for (const group of byLeader.values()) {
+    for (const group of groupByLeader(active, (s) => s.target.leader)) {
       for (let i = 0; i < group.length; i += perRequest) {
         requests.push(group.slice(i, i + perRequest));
       }
     }
     // Two requests in flight: the broker stays busy, and at most two decoded responses
     // are held at once (each can carry hundreds of partitions' batches).
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(2, requests.length) }, async () => {
-      for (let i = next++; i < requests.length; i = next++) {
-        await fetchRound(admin, requests[i]!, timeoutMs, options);
-      }
-    }));
+    await inLanes(requests, 2, (group) => fetchRound(admin, group, timeoutMs, options));
   }
   return new Map([...topics].map(([name, t]) => [name, t.sample]));
 }
@@ -174,7 +163,7 @@ async function fetchRound(
     offset: s.cursor,
     maxBytes: fetchBytes(s),
   }));
-  let results: PartitionFetchResult[];
+  let results: (PartitionFetchResult | undefined)[];
   try {
     results = await withTimeout(
       fetchFromLeader(admin, group[0]!.target.leader, requests),
@@ -190,10 +179,10 @@ async function fetchRound(
     return;
   }
   for (const topic of new Set(group.map((s) => s.topic))) topic.failedInRow = 0;
-  for (const s of group) {
-    const r = results.find((x) => x.topic === s.target.topic && x.partition === s.target.partition);
+  group.forEach((s, i) => {
+    const r = results[i];
     if (r) absorb(s, r, options.limits);
-  }
+  });
 }
 
 /** Takes what one fetch returned for a partition into its topic's sample. */

@@ -49,7 +49,7 @@ export async function measureBySampling(
     } else measurable.push(t);
   }
 
-  const partitions: LeaderPartition[] = measurable.flatMap((t) =>
+  const partitionsOf: LeaderPartition[][] = measurable.map((t) =>
     t.leaders.map((leader, partition) => ({
       topic: t.name,
       topicId: t.topicId,
@@ -59,29 +59,20 @@ export async function measureBySampling(
   );
   let offsets: Map<string, bigint[]>;
   try {
-    offsets = await boundaryOffsets(cluster, partitions, boundaries);
+    offsets = await boundaryOffsets(cluster, partitionsOf.flat(), boundaries);
   } catch (e) {
     const reason = `could not list offsets by timestamp: ${describeError(e)}`;
     return [...failed, ...measurable.map((t) => errorMeasurement(t, windows.get(t.name)!, reason))];
   }
 
   const targets: SampleTarget[] = [];
-  const counted = measurable.map((t) => {
+  const counted = measurable.map((t, i) => {
     const w = windows.get(t.name)!;
     const first = (w.start - earliest) / HOUR_MS;
     const last = boundaries.length - 1;
-    const perPartition = t.leaders.map((leader, partition) => {
-      const o = offsets.get(partitionKey(t.name, partition)) ?? [];
-      const startOffset = o[first] ?? 0n;
-      const endOffset = o[last] ?? 0n;
-      targets.push({
-        topic: t.name,
-        topicId: t.topicId,
-        partition,
-        leader: nodes.get(leader)!,
-        startOffset,
-        endOffset,
-      });
+    const perPartition = partitionsOf[i]!.map((p) => {
+      const o = offsets.get(partitionKey(p.topic, p.partition)) ?? [];
+      targets.push({ ...p, startOffset: o[first] ?? 0n, endOffset: o[last] ?? 0n });
       return countsBetween(o.slice(first));
     });
     return { t, w, perPartition };
