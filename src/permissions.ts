@@ -186,6 +186,11 @@ export const RUN_FLAGS: readonly string[] = [
 ];
 
 /** The `--allow-*` flags for some lists; empty lists give no flag (an empty value allows all). */
+/** Deno refused the operation for want of a permission (NotCapable, or the OS's PermissionDenied). */
+export function isPermissionError(e: unknown): boolean {
+  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+}
+
 export function permissionFlags(lists: PermissionLists): string[] {
   const flags: string[] = [];
   for (const kind of ["net", "env", "read", "write", "sys"] as const) {

@@ -1,6 +1,7 @@
 // Hands a run's results to GitHub Actions when the CLI runs as an Action step: appends the
 // outputs to $GITHUB_OUTPUT and the job summary to $GITHUB_STEP_SUMMARY (both set by the
 // runner; elsewhere they are unset and nothing happens).
+import { isPermissionError } from "../permissions.ts";
 import {
   githubOutputs,
   renderGithubOutputs,
@@ -39,7 +40,7 @@ function readEnv(name: string): string | undefined {
   try {
     return Deno.env.get(name);
   } catch (e) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    if (isPermissionError(e)) {
       return undefined;
     }
     throw e;

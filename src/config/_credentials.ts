@@ -3,6 +3,7 @@
 // CONFLUENT_CLOUD_CREDENTIAL and the AWS Secrets Manager paths. Every problem is reported,
 // naming the item and key; none quotes a value from a secret setting.
 
+import { isPermissionError } from "../permissions.ts";
 import { resolve } from "node:path";
 import { z } from "../deps/zod.ts";
 import {
@@ -90,7 +91,7 @@ const HOST_PORT = /^(?:\[[^\]]+\]|[^\s:[\]]+)(?::(\d{1,5}))?$/;
 
 function describeReadError(e: unknown): string {
   if (e instanceof Deno.errors.NotFound) return "does not exist";
-  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+  if (isPermissionError(e)) {
     return "cannot be read without read permission (--allow-read)";
   }
   if (e instanceof Deno.errors.IsADirectory) return "is a directory, not a PEM file";

@@ -6,6 +6,7 @@
 // one problem of a ConfigError naming the secret, its region and what to fix; none quotes a
 // secret value.
 
+import { isPermissionError } from "../permissions.ts";
 import {
   confluentCredential,
   type EntryContext,
@@ -242,7 +243,7 @@ async function describeAwsError(
   // principal), so they are shown; other messages may quote a response body, so are not.
   const awsSays = `${err.name}${isService && err.message ? `: ${firstLine(err.message)}` : ""}`;
 
-  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+  if (isPermissionError(e)) {
     // Deno's message names the permission and the flag that grants it.
     return `cannot be read: Deno's permissions do not allow it (${firstLine(err.message)})`;
   }

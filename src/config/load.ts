@@ -22,7 +22,7 @@ import { parseJson } from "./_json.ts";
 import { closest } from "./_suggest.ts";
 import { expected, parseValue } from "./_values.ts";
 import { ENV_NAMES, type Setting, setting, settingName, SETTINGS } from "./settings.ts";
-import { BASE_PERMISSIONS } from "../permissions.ts";
+import { BASE_PERMISSIONS, isPermissionError } from "../permissions.ts";
 import type {
   ConfluentCloudCredential,
   Credentials,
@@ -70,10 +70,6 @@ function labelFor(s: Setting, origin: Origin): string {
     default:
       return name;
   }
-}
-
-function isPermissionError(e: unknown): boolean {
-  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
 }
 
 /** Reads the known variables one by one, so `--allow-env=VAR1,…` is enough. */

@@ -2,6 +2,7 @@
 // validation messages and --help are all driven from these rows, so a new setting (say
 // --workers or --fail-on) is one row here plus the line in load.ts that puts its value into
 // `Settings`.
+import { DEFAULT_METRICS_API_URL } from "../metrics/types.ts";
 
 export type SettingKind =
   /** True/False/true/false/1/0; `--name`, `--no-name`, `--name=<bool>`. */
@@ -121,7 +122,7 @@ export const SETTINGS: readonly Setting[] = [
     env: "CONFLUENT_METRICS_API_URL",
     flag: "--confluent-metrics-api-url",
     kind: "string",
-    default: "https://api.telemetry.confluent.cloud",
+    default: DEFAULT_METRICS_API_URL,
     metavar: "URL",
     description:
       "Base URL of the Confluent Cloud Metrics API, for a proxy or a local emulator; the tool adds " +

@@ -16,13 +16,9 @@
 // and not hidden. Nothing here reads files, so `deno compile` and URL runs work alike.
 
 import process from "node:process";
-import { ALL_ENV_NAMES } from "../permissions.ts";
+import { ALL_ENV_NAMES, isPermissionError } from "../permissions.ts";
 
 const WRAPPED = Symbol.for("kpr.permissionSafeEnv");
-
-function isPermissionError(e: unknown): boolean {
-  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
-}
 
 type Env = Record<string, string | undefined>;
 

@@ -3,6 +3,7 @@
 // restarts a query whose page token expired, and stops at once on 401/403 with a message
 // that names the refused key (never its secret). The base URL is configuration, so tests,
 // proxies and the local emulator are reached the same way as the real API.
+import { floorToHour, HOUR_MS } from "../model/window.ts";
 import { backoffMs, errorDetail, rateLimitWait } from "./_http.ts";
 import { type Page, parsePage } from "./_page.ts";
 import { MetricsApiAuthError, MetricsApiError, MetricsApiTimeoutError } from "./errors.ts";
@@ -15,8 +16,6 @@ import {
   type MetricsQuery,
   QUERY_PATH,
 } from "./types.ts";
-
-const HOUR_MS = 3_600_000;
 
 export interface MetricsApiClientOptions {
   /** Default https://api.telemetry.confluent.cloud (CONFLUENT_METRICS_API_URL overrides it). */
@@ -164,7 +163,7 @@ export class MetricsApiClient {
     for (const p of result.data) {
       const topic = p["metric.topic"];
       if (typeof topic !== "string") continue;
-      const hour = Math.floor(Date.parse(p.timestamp) / HOUR_MS) * HOUR_MS;
+      const hour = floorToHour(Date.parse(p.timestamp));
       if (hour < startMs || hour >= endMs) continue;
       let hours = series.get(topic);
       if (!hours) series.set(topic, hours = new Map());
