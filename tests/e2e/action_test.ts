@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
+import { childEnv } from "../support/child_env.ts";
 import { parseYaml } from "../support/yaml.ts";
 import { BASE_PERMISSIONS, permissionFlags, RUN_FLAGS } from "../../src/permissions.ts";
 
@@ -94,14 +95,11 @@ Deno.test("the action's command, run as the runner would: outputs, job summary, 
       const summary = join(workspace, "..", `${workspace.split("/").at(-1)}-summary.md`);
       await Deno.writeTextFile(output, "");
       const all = { ...inputs, ...extra };
-      const env: Record<string, string> = {
-        PATH: Deno.env.get("PATH") ?? "",
-        HOME: Deno.env.get("HOME") ?? "",
+      const env: Record<string, string> = childEnv({
         GITHUB_ACTION_PATH: ROOT.replace(/\/$/, ""),
         GITHUB_OUTPUT: output,
         GITHUB_STEP_SUMMARY: summary,
-        NO_COLOR: "1",
-      };
+      });
       for (const [name, expr] of Object.entries(step.env ?? {})) {
         const input = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(expr)?.[1];
         assert(input && action.inputs[input], `${name} maps an input`);

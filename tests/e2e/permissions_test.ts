@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { childEnv } from "../support/child_env.ts";
 import { type CliResult, kafkaCredentials, runCli } from "../support/cli.ts";
 import { createSecret, startMoto } from "../support/moto.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
@@ -27,15 +28,6 @@ async function analyzeTask(): Promise<{ fixed: string[]; extraCommand: string }>
   return { fixed: m[1].split(" "), extraCommand: m[2] };
 }
 
-function baseEnv(env: Record<string, string>): Record<string, string> {
-  const inherited: Record<string, string> = {};
-  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR"]) {
-    const v = Deno.env.get(name);
-    if (v !== undefined) inherited[name] = v;
-  }
-  return { ...inherited, NO_COLOR: "1", ...env };
-}
-
 /** The permission flags `deno task analyze` gives a run with this environment, in `cwd`. */
 async function taskPermissions(env: Record<string, string>, cwd: string): Promise<string[]> {
   const { fixed, extraCommand } = await analyzeTask();
@@ -48,7 +40,7 @@ async function taskPermissions(env: Record<string, string>, cwd: string): Promis
     args: ["task", "--eval", command],
     cwd,
     clearEnv: true,
-    env: baseEnv(env),
+    env: childEnv(env),
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
+import { childEnv } from "../support/child_env.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
 import { ALL_ENV_NAMES, urlRunFlags } from "../../src/permissions.ts";
 import type { JsonReport } from "../../src/report/json.ts";
@@ -38,12 +39,7 @@ async function run(args: string[], cwd: string, env: Record<string, string>) {
     args,
     cwd,
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      NO_COLOR: "1",
-      ...env,
-    },
+    env: childEnv(env),
     stdout: "piped",
     stderr: "piped",
   }).output();

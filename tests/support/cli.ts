@@ -1,6 +1,8 @@
 // Runs the real CLI (main.ts) in a subprocess, with a clean environment and its own
 // working directory, as a user would: what tests check is its exit code, stdout, stderr
 // and the files it writes.
+import { childEnv } from "./child_env.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 export interface CliResult {
@@ -17,11 +19,6 @@ export interface CliOptions {
 }
 
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const inherited: Record<string, string> = {};
-  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR"]) {
-    const v = Deno.env.get(name);
-    if (v !== undefined) inherited[name] = v;
-  }
   const cwd = options.cwd ?? await Deno.makeTempDir({ prefix: "kpr-cli-" });
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -34,7 +31,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     ],
     cwd,
     clearEnv: true,
-    env: { ...inherited, NO_COLOR: "1", ...options.env },
+    env: childEnv(options.env),
     stdout: "piped",
     stderr: "piped",
   }).output();
