@@ -1,20 +1,14 @@
 // Library API of the local Kafka test bed: start, reuse and stop named single-node brokers.
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  type BrokerUser,
-  renderServerProperties,
-  SASL_MECHANISMS,
-  scramFormatArgs,
-  USERS,
-} from "./config.ts";
+import { type BrokerUser, renderServerProperties, SASL_MECHANISMS, USERS } from "./config.ts";
 import { ensureJars, type Jars } from "./jars.ts";
 import { withLock } from "./lock.ts";
 import { type BrokerOptions, type Layout, layout, listenersFor, readText } from "./layout.ts";
-import { findBrokerPids, isBrokerProcess, spawnDetached, terminate } from "./process.ts";
+import { clusterIdFor, launchNode, portTaken, runningPid, startedListeners } from "./node.ts";
+import { findBrokerPids, terminate } from "./process.ts";
 import { ready, waitReady } from "./readiness.ts";
-import { javaTool, requireJava, run } from "./run.ts";
+import { requireJava } from "./run.ts";
 import { ensureTls, type TlsMaterial } from "./tls.ts";
 
 export { ensureJars, type Jars } from "./jars.ts";
@@ -28,8 +22,6 @@ export {
   DEFAULT_HOME,
   REPO_ROOT,
 } from "./layout.ts";
-
-const LOG4J_CONFIG = fileURLToPath(new URL("./log4j2.properties", import.meta.url));
 
 export interface BrokerInfo {
   name: string;
@@ -48,53 +40,9 @@ export interface BrokerInfo {
   logDir: string;
 }
 
-/** The live broker JVM for this folder, from the pid file or, failing that, the process table. */
-async function runningPid(l: Layout): Promise<number | undefined> {
-  const recorded = Number(await readText(l.pidFile));
-  if (Number.isInteger(recorded) && recorded > 0 && await isBrokerProcess(recorded, l.properties)) {
-    return recorded;
-  }
-  return (await findBrokerPids(l.properties))[0];
-}
-
-/** Kafka's Uuid text form: 16 random bytes, URL-safe base64 without padding, not starting with '-'. */
-function newClusterId(): string {
-  for (;;) {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-      .replace(/=+$/, "");
-    if (!id.startsWith("-")) return id;
-  }
-}
-
-/** meta.properties wins over cluster.id: formatted storage only accepts the id it was made with. */
-async function clusterId(l: Layout): Promise<string> {
-  const meta = await readText(join(l.dataDir, "meta.properties"));
-  const fromMeta = meta && /^cluster\.id=(.+)$/m.exec(meta)?.[1]?.trim();
-  const id = fromMeta || (await readText(l.clusterIdFile)) || newClusterId();
-  await Deno.writeTextFile(l.clusterIdFile, `${id}\n`);
-  return id;
-}
-
-function jvmArgs(jars: Jars, l: Layout): string[] {
-  return [
-    "-Xmx512m",
-    "-Djava.awt.headless=true",
-    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
-    `-Dkafka.logs.dir=${l.logDir}`,
-    "-cp",
-    jars.classpath,
-  ];
-}
-
-async function portTaken(portNumber: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: portNumber });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
+/** A single broker's cluster id: from its storage, its cluster.id file, or new. */
+function clusterId(l: Layout): Promise<string> {
+  return clusterIdFor([l.dataDir], l.clusterIdFile);
 }
 
 async function describe(
@@ -122,12 +70,6 @@ async function describe(
   return info;
 }
 
-/** The ports a running broker was started with, read back from its server.properties. */
-async function startedPorts(l: Layout): Promise<string | undefined> {
-  const props = await readText(l.properties);
-  return props ? /^listeners=(.*)$/m.exec(props)?.[1] : undefined;
-}
-
 async function start(
   opts: BrokerOptions,
   l: Layout,
@@ -143,26 +85,13 @@ async function start(
     }
   }
   await requireJava();
-  await Deno.mkdir(l.logDir, { recursive: true });
-  const id = await clusterId(l);
-  await Deno.writeTextFile(l.properties, renderServerProperties(opts, l, tls));
-  const java = javaTool("java");
-  if (await readText(join(l.dataDir, "meta.properties")) === undefined) {
-    // Formatting writes the cluster id and the SCRAM credentials into the metadata log, once.
-    await run(java, [
-      ...jvmArgs(jars, l),
-      "kafka.tools.StorageTool",
-      "format",
-      "-t",
-      id,
-      "-c",
-      l.properties,
-      ...scramFormatArgs(),
-    ]);
-  }
-  const args = [...jvmArgs(jars, l), "kafka.Kafka", l.properties];
-  const pid = await spawnDetached(java, args, join(l.logDir, "stdout.log"));
-  await Deno.writeTextFile(l.pidFile, `${pid}\n`);
+  const pid = await launchNode({
+    layout: l,
+    jars,
+    clusterId: await clusterId(l),
+    properties: renderServerProperties(opts, l, tls),
+    heap: "512m",
+  });
   return pid;
 }
 
@@ -172,12 +101,17 @@ async function start(
  */
 export async function ensureBroker(opts: BrokerOptions): Promise<BrokerInfo> {
   const l = layout(opts.home, opts.name);
+  if (await readText(join(l.dir, "cluster.json")) !== undefined) {
+    throw new Error(
+      `'${l.name}' in ${l.dir} is a multi-broker cluster (ensureCluster), not a broker`,
+    );
+  }
   await Deno.mkdir(l.dir, { recursive: true });
   return await withLock(join(l.dir, ".lock"), async () => {
     const jars = await ensureJars(opts.home);
     const tls = await ensureTls(join(opts.home, "tls"));
     let pid = await runningPid(l);
-    if (pid !== undefined && (await startedPorts(l)) !== listenersFor(opts)) {
+    if (pid !== undefined && (await startedListeners(l)) !== listenersFor(opts)) {
       // Same name, other ports: the caller wants the new ports, so restart.
       await terminate([pid]);
       pid = undefined;

@@ -1,4 +1,5 @@
-// Renders the server.properties of a single-node KRaft broker with a PLAINTEXT and a SASL_SSL listener.
+// Renders the server.properties of a KRaft node (the single-node broker or one node of a
+// cluster) with a PLAINTEXT and a SASL_SSL listener, and for a cluster two proxied twins.
 
 import type { TlsMaterial } from "./tls.ts";
 
@@ -19,6 +20,29 @@ export interface ListenerPorts {
   plaintextPort: number;
   controllerPort: number;
   saslSslPort: number;
+  /** Listeners reached through toxiproxy; only cluster nodes have them. */
+  proxy?: ProxyListenerPorts;
+}
+
+/**
+ * PROXY (PLAINTEXT) and PROXY_SSL (SASL_SSL) listen on their own ports but advertise the
+ * proxy's, so a client that bootstraps through the proxy reaches every broker through it,
+ * while clients of the normal listeners never touch it.
+ */
+export interface ProxyListenerPorts {
+  plaintextPort: number;
+  saslSslPort: number;
+  advertisedPlaintextPort: number;
+  advertisedSaslSslPort: number;
+}
+
+/** Who this node is in the KRaft quorum, and how widely the cluster replicates. */
+export interface QuorumSettings {
+  nodeId: number;
+  /** controller.quorum.voters: `id@127.0.0.1:port` of every node, comma-separated. */
+  voters: string;
+  /** Replicas of new and internal topics: 1 on a single node, 3 on a cluster. */
+  replicationFactor: number;
 }
 
 export interface ConfigPaths {
@@ -38,53 +62,93 @@ function plainJaas(): string {
     `username="${admin.username}" password="${admin.password}" ${users};`;
 }
 
+/** The `listeners` value; ensureBroker and ensureCluster compare it to restart a node on new ports. */
+export function listenersLine(ports: ListenerPorts): string {
+  const { plaintextPort: p, controllerPort: c, saslSslPort: s, proxy } = ports;
+  const base = `PLAINTEXT://127.0.0.1:${p},CONTROLLER://127.0.0.1:${c},SASL_SSL://127.0.0.1:${s}`;
+  return proxy
+    ? `${base},PROXY://127.0.0.1:${proxy.plaintextPort},PROXY_SSL://127.0.0.1:${proxy.saslSslPort}`
+    : base;
+}
+
+/** localhost, not 127.0.0.1, on the SSL listeners: it is the name in the certificate clients verify. */
+export function advertisedListenersLine(ports: ListenerPorts): string {
+  const { plaintextPort: p, saslSslPort: s, proxy } = ports;
+  const base = `PLAINTEXT://127.0.0.1:${p},SASL_SSL://localhost:${s}`;
+  return proxy
+    ? `${base},PROXY://127.0.0.1:${proxy.advertisedPlaintextPort},PROXY_SSL://localhost:${proxy.advertisedSaslSslPort}`
+    : base;
+}
+
+/** Minimum in-sync replicas for a replication factor: 2 of 3 (one broker may be down), else 1. */
+export function minInsyncReplicas(replicationFactor: number): number {
+  return replicationFactor >= 3 ? 2 : 1;
+}
+
 export function renderServerProperties(
   ports: ListenerPorts,
   paths: ConfigPaths,
   tls: TlsMaterial,
+  // Static voters, so storage is formatted without --standalone.
+  quorum: QuorumSettings = {
+    nodeId: 1,
+    voters: `1@127.0.0.1:${ports.controllerPort}`,
+    replicationFactor: 1,
+  },
 ): string {
-  const { plaintextPort: p, controllerPort: c, saslSslPort: s } = ports;
+  const rf = quorum.replicationFactor;
+  const minIsr = minInsyncReplicas(rf);
   const scramJaas = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+  // SCRAM credentials live in the cluster metadata (added at format time); the module needs no options.
+  const saslEntries = (listener: string): Array<[string, string]> => [
+    [`listener.name.${listener}.plain.sasl.jaas.config`, plainJaas()],
+    [`listener.name.${listener}.scram-sha-256.sasl.jaas.config`, scramJaas],
+    [`listener.name.${listener}.scram-sha-512.sasl.jaas.config`, scramJaas],
+  ];
+  const protocolMap = "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL" +
+    (ports.proxy ? ",PROXY:PLAINTEXT,PROXY_SSL:SASL_SSL" : "");
   const entries: Array<[string, string | number | boolean]> = [
     ["process.roles", "broker,controller"],
-    ["node.id", 1],
-    // Static voters, so storage is formatted without --standalone.
-    ["controller.quorum.voters", `1@127.0.0.1:${c}`],
-    [
-      "listeners",
-      `PLAINTEXT://127.0.0.1:${p},CONTROLLER://127.0.0.1:${c},SASL_SSL://127.0.0.1:${s}`,
-    ],
-    // localhost, not 127.0.0.1, on SASL_SSL: it is the name in the certificate clients verify.
-    ["advertised.listeners", `PLAINTEXT://127.0.0.1:${p},SASL_SSL://localhost:${s}`],
-    [
-      "listener.security.protocol.map",
-      "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL",
-    ],
+    ["node.id", quorum.nodeId],
+    ["controller.quorum.voters", quorum.voters],
+    ["listeners", listenersLine(ports)],
+    ["advertised.listeners", advertisedListenersLine(ports)],
+    ["listener.security.protocol.map", protocolMap],
     ["controller.listener.names", "CONTROLLER"],
     ["inter.broker.listener.name", "PLAINTEXT"],
     ["sasl.enabled.mechanisms", SASL_MECHANISMS.join(",")],
-    ["listener.name.sasl_ssl.plain.sasl.jaas.config", plainJaas()],
-    // SCRAM credentials live in the cluster metadata (added at format time); the module needs no options.
-    ["listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config", scramJaas],
-    ["listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", scramJaas],
+    ...saslEntries("sasl_ssl"),
+    ...(ports.proxy ? saslEntries("proxy_ssl") : []),
     ["ssl.keystore.type", "PKCS12"],
     ["ssl.keystore.location", value(tls.keystore)],
     ["ssl.keystore.password", tls.password],
     ["log.dirs", value(paths.dataDir)],
     ["num.partitions", 1],
-    ["offsets.topic.replication.factor", 1],
-    ["transaction.state.log.replication.factor", 1],
-    ["transaction.state.log.min.isr", 1],
-    ["share.coordinator.state.topic.replication.factor", 1],
-    ["share.coordinator.state.topic.min.isr", 1],
+    ["offsets.topic.replication.factor", rf],
+    ["transaction.state.log.replication.factor", rf],
+    ["transaction.state.log.min.isr", minIsr],
+    ["share.coordinator.state.topic.replication.factor", rf],
+    ["share.coordinator.state.topic.min.isr", minIsr],
     ["group.initial.rebalance.delay.ms", 0],
     // Tests create their topics explicitly; a typo must fail instead of making a topic.
     ["auto.create.topics.enable", false],
+    ...(rf > 1 ? clusterEntries(rf, minIsr) : []),
   ];
   const lines = entries.map(([key, v]) => `${key}=${v}`);
   return `# Generated by dev/kafka/config.ts on every start; edit that file instead.\n${
     lines.join("\n")
   }\n`;
+}
+
+/** Only on a cluster, so the single-node broker's file stays as it always was. */
+function clusterEntries(rf: number, minIsr: number): Array<[string, string | number | boolean]> {
+  return [
+    ["default.replication.factor", rf],
+    ["min.insync.replicas", minIsr],
+    // Leadership goes back to the preferred replicas within seconds of a node's return (the
+    // default is 5 minutes), so a test that restored a node soon sees a balanced cluster.
+    ["leader.imbalance.check.interval.seconds", 10],
+  ];
 }
 
 /** StorageTool arguments that store SCRAM credentials for every user and SCRAM mechanism. */

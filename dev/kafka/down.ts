@@ -1,18 +1,28 @@
-// `deno task kafka:down [--all]`: stops the env-configured broker, or every broker under the cache.
+// `deno task kafka:down [--all | --brokers N | --name NAME]`: stops the env-configured broker,
+// a cluster (with its toxiproxy), or every broker and cluster under the cache.
 
-import { brokerOptionsFromEnv, listBrokers, stopBroker } from "./broker.ts";
+import { parseArgs, usage } from "./args.ts";
+import { listBrokers, stopBroker } from "./broker.ts";
+import { isCluster, stopCluster } from "./cluster.ts";
+
+async function stop(home: string, name: string): Promise<void> {
+  const cluster = await isCluster(home, name);
+  const stopped = cluster ? await stopCluster({ home, name }) : await stopBroker({ home, name });
+  const what = cluster ? `Kafka cluster '${name}' (and its toxiproxy)` : `Kafka broker '${name}'`;
+  console.log(stopped ? `Stopped ${what}.` : `${what} was not running.`);
+}
 
 if (import.meta.main) {
   try {
-    const opts = brokerOptionsFromEnv(Deno.env);
-    const names = Deno.args.includes("--all")
-      ? await listBrokers(opts.home)
-      : [opts.name ?? "default"];
-    for (const name of names) {
-      const stopped = await stopBroker({ home: opts.home, name });
-      console.log(
-        stopped ? `Stopped Kafka broker '${name}'.` : `Kafka broker '${name}' was not running.`,
-      );
+    const { help, all, target } = parseArgs(Deno.args, Deno.env, "down");
+    if (help) {
+      console.log(usage("down"));
+    } else {
+      const home = target.kind === "single" ? target.options.home : target.home;
+      const names = all
+        ? await listBrokers(home)
+        : [target.kind === "single" ? target.options.name ?? "default" : target.name];
+      for (const name of names) await stop(home, name);
     }
   } catch (err) {
     console.error(`kafka:down failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,6 +2,7 @@
 
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listenersLine } from "./config.ts";
 
 export interface BrokerOptions {
   plaintextPort: number;
@@ -91,6 +92,23 @@ export async function readText(path: string): Promise<string | undefined> {
 }
 
 export function listenersFor(opts: BrokerOptions): string {
-  const { plaintextPort: p, controllerPort: c, saslSslPort: s } = opts;
-  return `PLAINTEXT://127.0.0.1:${p},CONTROLLER://127.0.0.1:${c},SASL_SSL://127.0.0.1:${s}`;
+  return listenersLine(opts);
+}
+
+/**
+ * The files of one node of a cluster, in its own folder under the cluster's; the cluster id
+ * file is the cluster's, shared by all its nodes.
+ */
+export function nodeLayout(clusterDir: string, clusterName: string, nodeId: number): Layout {
+  const dir = join(clusterDir, `node-${nodeId}`);
+  return {
+    name: `${clusterName}/node-${nodeId}`,
+    dir,
+    properties: join(dir, "server.properties"),
+    pidFile: join(dir, "broker.pid"),
+    clusterIdFile: join(clusterDir, "cluster.id"),
+    dataDir: join(dir, "data"),
+    logDir: join(dir, "logs"),
+    connection: join(clusterDir, "connection.json"),
+  };
 }

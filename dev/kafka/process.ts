@@ -1,4 +1,5 @@
-// Starts the broker JVM detached from the calling process and finds or stops it again later.
+// Starts the broker JVMs (and toxiproxy) detached from the calling process and finds, pauses
+// or stops them again later.
 
 import { processAlive } from "./lock.ts";
 import { missingToolError } from "./run.ts";
@@ -13,6 +14,7 @@ export async function spawnDetached(
   cmd: string,
   args: string[],
   outputFile: string,
+  env: Record<string, string> = {},
 ): Promise<number> {
   // $0/$@ carry the command, so no argument is ever parsed by the shell.
   const script = '"$0" "$@" </dev/null >>"$KPR_KAFKA_OUTPUT" 2>&1 & echo $!';
@@ -20,7 +22,7 @@ export async function spawnDetached(
   try {
     output = await new Deno.Command("setsid", {
       args: ["sh", "-c", script, cmd, ...args],
-      env: { KPR_KAFKA_OUTPUT: outputFile },
+      env: { ...env, KPR_KAFKA_OUTPUT: outputFile },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -36,15 +38,24 @@ export async function spawnDetached(
   return pid;
 }
 
-/** A zombie still answers kill(pid, 0) but is gone for every purpose here. */
-function running(pid: number): boolean {
-  if (!processAlive(pid)) return false;
+/** The state letter of /proc/<pid>/stat (R, S, T for stopped, Z for zombie…), if readable. */
+function procState(pid: number): string | undefined {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
   } catch {
-    return true;
+    return undefined;
   }
+}
+
+/** A zombie still answers kill(pid, 0) but is gone for every purpose here. */
+function running(pid: number): boolean {
+  return processAlive(pid) && procState(pid) !== "Z";
+}
+
+/** Whether the process is stopped by SIGSTOP (pauseNode); it holds its ports but answers nothing. */
+export function isStopped(pid: number): boolean {
+  return procState(pid) === "T";
 }
 
 async function cmdline(pid: number): Promise<string[] | undefined> {
@@ -56,24 +67,27 @@ async function cmdline(pid: number): Promise<string[] | undefined> {
   }
 }
 
-/** Whether a pid still is our broker (pids get reused, and a pid file can outlive its JVM). */
-export async function isBrokerProcess(pid: number, propertiesFile: string): Promise<boolean> {
+/**
+ * Whether a pid still is the process whose command line holds every one of these arguments
+ * (pids get reused, and a pid file can outlive its process).
+ */
+export async function isProcessWith(pid: number, needles: readonly string[]): Promise<boolean> {
   if (!running(pid)) return false;
   const args = await cmdline(pid);
   // Without /proc (macOS) a live pid from our own pid file is the best evidence there is.
   if (args === undefined) return !(await Deno.stat("/proc/self").then(() => true, () => false));
-  return args.includes("kafka.Kafka") && args.includes(propertiesFile);
+  return needles.every((n) => args.includes(n));
 }
 
-/** Every JVM running kafka.Kafka with this properties file, found even if the pid file is gone. */
-export async function findBrokerPids(propertiesFile: string): Promise<number[]> {
+/** Every process whose command line holds all these arguments, found even if the pid file is gone. */
+export async function findPidsWith(needles: readonly string[]): Promise<number[]> {
   const pids: number[] = [];
   try {
     for await (const entry of Deno.readDir("/proc")) {
       const pid = Number(entry.name);
       if (!Number.isInteger(pid) || pid === Deno.pid) continue;
       const args = await cmdline(pid);
-      if (args?.includes("kafka.Kafka") && args.includes(propertiesFile)) pids.push(pid);
+      if (args && needles.every((n) => args.includes(n)) && running(pid)) pids.push(pid);
     }
   } catch {
     // no /proc: callers fall back to the pid file
@@ -81,7 +95,17 @@ export async function findBrokerPids(propertiesFile: string): Promise<number[]> 
   return pids;
 }
 
-function signal(pid: number, sig: Deno.Signal): void {
+/** Whether a pid still is our broker JVM for this properties file. */
+export function isBrokerProcess(pid: number, propertiesFile: string): Promise<boolean> {
+  return isProcessWith(pid, ["kafka.Kafka", propertiesFile]);
+}
+
+/** Every JVM running kafka.Kafka with this properties file, found even if the pid file is gone. */
+export function findBrokerPids(propertiesFile: string): Promise<number[]> {
+  return findPidsWith(["kafka.Kafka", propertiesFile]);
+}
+
+export function signal(pid: number, sig: Deno.Signal): void {
   try {
     Deno.kill(pid, sig);
   } catch {
@@ -89,7 +113,8 @@ function signal(pid: number, sig: Deno.Signal): void {
   }
 }
 
-async function waitGone(pids: number[], timeoutMs: number): Promise<number[]> {
+/** Waits until the processes are gone (zombies count as gone); returns those still alive. */
+export async function waitGone(pids: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   let alive = pids.filter(running);
   while (alive.length > 0 && Date.now() < deadline) {
@@ -101,7 +126,11 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<number[]> {
 
 /** SIGTERM lets Kafka flush and close its logs cleanly; SIGKILL is only the last resort. */
 export async function terminate(pids: number[], graceMs = 30_000): Promise<void> {
-  for (const pid of pids) signal(pid, "SIGTERM");
+  for (const pid of pids) {
+    signal(pid, "SIGTERM");
+    // A paused process (pauseNode) acts on SIGTERM only once it runs again.
+    if (isStopped(pid)) signal(pid, "SIGCONT");
+  }
   const stubborn = await waitGone(pids, graceMs);
   for (const pid of stubborn) signal(pid, "SIGKILL");
   const left = await waitGone(stubborn, 10_000);

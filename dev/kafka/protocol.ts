@@ -86,16 +86,117 @@ export async function liveBrokerCount(
   return response.getInt32(version >= 3 ? 4 : 0);
 }
 
+/** What a Metadata request for all topics says about brokers and partition replicas. */
+export interface MetadataSnapshot {
+  /** Node ids of the live (registered, unfenced) brokers, sorted. */
+  brokers: number[];
+  /** The active controller's node id, -1 if none is known. */
+  controllerId: number;
+  partitions: PartitionState[];
+}
+
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  /** -1 while the partition has no leader. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/** A cursor over a non-flexible response body (classic strings and arrays). */
+class Reader {
+  #at = 0;
+  constructor(private readonly view: DataView) {}
+  int8(): number {
+    return this.view.getInt8(this.#at++);
+  }
+  int16(): number {
+    const v = this.view.getInt16(this.#at);
+    this.#at += 2;
+    return v;
+  }
+  int32(): number {
+    const v = this.view.getInt32(this.#at);
+    this.#at += 4;
+    return v;
+  }
+  string(): string | null {
+    const length = this.int16();
+    if (length < 0) return null;
+    const bytes = new Uint8Array(this.view.buffer, this.view.byteOffset + this.#at, length);
+    this.#at += length;
+    return new TextDecoder().decode(bytes);
+  }
+  array<T>(item: () => T): T[] {
+    const count = this.int32();
+    return Array.from({ length: Math.max(count, 0) }, item);
+  }
+}
+
+/**
+ * Brokers, controller and every partition's leader, replicas and ISR, from one Metadata
+ * request (v4–v8) for all topics. Used to wait until a cluster has all its brokers back and
+ * every partition is fully replicated again.
+ */
+export async function metadataSnapshot(
+  conn: Deno.Conn,
+  range: ApiRange | undefined,
+): Promise<MetadataSnapshot> {
+  const version = Math.min(range?.max ?? -1, 8);
+  if (!range || version < Math.max(range.min, 4)) {
+    throw new Error("the broker speaks no Metadata version between 4 and 8");
+  }
+  // topics = null (-1) asks for all topics; then allow_auto_topic_creation, v8's two flags.
+  const body = new Uint8Array(4 + 1 + (version >= 8 ? 2 : 0));
+  new DataView(body.buffer).setInt32(0, -1);
+  const r = new Reader(await exchange(conn, API_METADATA, version, body));
+  if (version >= 3) r.int32(); // throttle_time_ms
+  const brokers = r.array(() => {
+    const id = r.int32();
+    r.string(); // host
+    r.int32(); // port
+    r.string(); // rack
+    return id;
+  });
+  r.string(); // cluster_id
+  const controllerId = r.int32();
+  const partitions = r.array(() => {
+    r.int16(); // topic error code
+    const topic = r.string() ?? "";
+    r.int8(); // is_internal
+    const parts = r.array((): PartitionState => {
+      r.int16(); // partition error code
+      const partition = r.int32();
+      const leader = r.int32();
+      if (version >= 7) r.int32(); // leader_epoch
+      const replicas = r.array(() => r.int32());
+      const isr = r.array(() => r.int32());
+      if (version >= 5) r.array(() => r.int32()); // offline_replicas
+      return { topic, partition, leader, replicas, isr };
+    });
+    if (version >= 8) r.int32(); // topic_authorized_operations
+    return parts;
+  }).flat();
+  return { brokers: brokers.sort((a, b) => a - b), controllerId, partitions };
+}
+
+/**
+ * Connects, runs `use` and closes the connection, giving up after `timeoutMs` or when
+ * `signal` aborts (both close the connection, so no read is left pending).
+ */
 export async function withTimeout<T>(
   connect: () => Promise<Deno.Conn>,
   use: (conn: Deno.Conn) => Promise<T>,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<T> {
   let conn: Deno.Conn | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
+  let onAbort = () => {};
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    const giveUp = (reason: string) => {
       timedOut = true;
       // Closing the connection unblocks a pending read, so nothing lingers after the timeout.
       try {
@@ -103,8 +204,12 @@ export async function withTimeout<T>(
       } catch {
         // already closed
       }
-      reject(new Error(`no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(new Error(reason));
+    };
+    timer = setTimeout(() => giveUp(`no answer within ${timeoutMs} ms`), timeoutMs);
+    onAbort = () => giveUp("aborted");
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
     return await Promise.race([
@@ -117,6 +222,7 @@ export async function withTimeout<T>(
     ]);
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
     try {
       conn?.close();
     } catch {

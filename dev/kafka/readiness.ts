@@ -16,7 +16,8 @@ async function lastLines(path: string, count: number): Promise<string> {
   return text ? text.split("\n").slice(-count).join("\n") : "(empty)";
 }
 
-async function logExcerpt(l: Layout): Promise<string> {
+/** The end of a node's server.log and stdout.log, for start-up errors. */
+export async function logExcerpt(l: Layout): Promise<string> {
   return `--- ${join(l.logDir, "server.log")} (last lines) ---\n${await lastLines(
     join(l.logDir, "server.log"),
     25,

@@ -1,6 +1,9 @@
 // The local test bed for integration tests: the broker (started on demand, idempotent),
-// connection settings for both listeners, and fresh seeded copies of a workload profile.
+// connection settings for both listeners, and fresh seeded copies of a workload profile;
+// and the 3-broker cluster behind toxiproxy for fault tests (testCluster()).
 import { type BrokerInfo, brokerOptionsFromEnv, ensureBroker } from "../../dev/kafka/broker.ts";
+import { type ClusterInfo, type ClusterOptions, ensureCluster } from "../../dev/kafka/cluster.ts";
+import { Toxiproxy } from "../../dev/toxiproxy/client.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
 import { loadProfile, withTopicPrefix, type WorkloadProfile } from "../../dev/workload/profile.ts";
 import { seedProfile } from "../../dev/workload/seeder.ts";
@@ -76,3 +79,93 @@ export async function seedFresh(profileUrl: URL, label: string): Promise<SeededP
 }
 
 export const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url);
+
+export {
+  type ClusterInfo,
+  type ClusterNodeInfo,
+  type ClusterOptions,
+  clusterState,
+  ensureCluster,
+  killNode,
+  type MetadataSnapshot,
+  type PartitionState,
+  pauseNode,
+  preferredLeaders,
+  resumeNode,
+  stopNode,
+  waitForClusterState,
+} from "../../dev/kafka/cluster.ts";
+export {
+  type NewToxic,
+  type Proxy,
+  type Toxic,
+  type ToxicSpec,
+  Toxiproxy,
+  ToxiproxyError,
+} from "../../dev/toxiproxy/client.ts";
+
+/**
+ * The tests' own 3-broker cluster with toxiproxy (name "testbed-cluster3", ports from 19192,
+ * or KAFKA_TEST_CLUSTER_BASE_PORT), apart from the default broker and from a developer's
+ * `kafka:up --brokers 3`, since tests kill and pause its nodes. Every call restores it: nodes
+ * that are down are started, paused ones resumed, toxics removed, proxies enabled, and it
+ * returns once every partition has its full ISR. Not memoised, for that reason.
+ */
+export function testCluster(options: ClusterOptions = {}): Promise<ClusterInfo> {
+  const base = Deno.env.get("KAFKA_TEST_CLUSTER_BASE_PORT");
+  return ensureCluster({
+    brokers: 3,
+    proxy: true,
+    name: "testbed-cluster3",
+    basePort: base ? Number(base) : 19192,
+    home: brokerOptionsFromEnv(Deno.env).home,
+    ...options,
+  });
+}
+
+/** Which of a cluster's listeners a connection uses; the proxied ones go through toxiproxy. */
+export type ClusterListener = "plaintext" | "sasl_ssl" | "proxied_plaintext" | "proxied_sasl_ssl";
+
+/** A connection to every node of the cluster on one listener (SASL as `user` for the SSL ones). */
+export async function clusterConnection(
+  info: ClusterInfo,
+  listener: ClusterListener,
+  user = "analyst",
+  mechanism: SaslMechanism = "PLAIN",
+): Promise<KafkaConnection> {
+  const servers = {
+    plaintext: info.bootstrap.plaintext,
+    sasl_ssl: info.bootstrap.saslSsl,
+    proxied_plaintext: info.bootstrap.proxiedPlaintext,
+    proxied_sasl_ssl: info.bootstrap.proxiedSaslSsl,
+  }[listener];
+  if (listener === "plaintext" || listener === "proxied_plaintext") {
+    return {
+      clusterId: info.clusterId,
+      bootstrapServers: [...servers],
+      securityProtocol: "PLAINTEXT",
+      sasl: null,
+      caPem: null,
+    };
+  }
+  const u = info.users.find((x) => x.username === user);
+  if (!u) throw new Error(`the test bed has no user ${user}`);
+  return {
+    clusterId: info.clusterId,
+    bootstrapServers: [...servers],
+    securityProtocol: "SASL_SSL",
+    sasl: { mechanism, username: u.username, password: u.password },
+    caPem: await Deno.readTextFile(info.caFile),
+  };
+}
+
+/** The cluster's toxiproxy client; the cluster must have been ensured with `proxy: true`. */
+export function toxiproxyOf(info: ClusterInfo): Toxiproxy {
+  if (!info.toxiproxy) throw new Error(`cluster '${info.name}' runs no toxiproxy (proxy: true)`);
+  return new Toxiproxy(info.toxiproxy.apiUrl);
+}
+
+/** Every proxy name of the cluster (both listeners of every node). */
+export function allProxies(info: ClusterInfo): string[] {
+  return info.nodes.flatMap((n) => [n.proxies.plaintext, n.proxies.saslSsl]);
+}
