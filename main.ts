@@ -4,9 +4,10 @@
 // topics failed, 4 a --fail-on gate tripped.
 import { ConfigError, denoEnv, loadConfig } from "./src/config/mod.ts";
 import { resolveAwsCredentials } from "./src/config/aws_secrets.ts";
+import { preflight } from "./src/config/preflight.ts";
 import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
 import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
-import { makeScrubber, type Scrubber } from "./src/cli/scrub.ts";
+import { makeScrubber, type Scrubber } from "./src/scrub.ts";
 import { describeError } from "./src/describe_error.ts";
 import { runAnalysis, type RunOptions, type RunOutcome } from "./src/run/run.ts";
 import { StatusConsole } from "./src/cli/status_console.ts";
@@ -23,7 +24,23 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
   let scrub: Scrubber = (text) => text;
   let verbose = argv.includes("--verbose") || argv.includes("-v");
   try {
-    const loaded = await loadConfig(argv, denoEnv, (path) => Deno.readTextFile(path), Deno.cwd());
+    const github = githubEnv();
+    const appendFiles = [
+      ...(github.outputFile ? [{ variable: "GITHUB_OUTPUT", path: github.outputFile }] : []),
+      ...(github.summaryFile
+        ? [{ variable: "GITHUB_STEP_SUMMARY", path: github.summaryFile }]
+        : []),
+    ];
+    const cwd = Deno.cwd();
+    // Everything is checked here, the output folder and GitHub's files included, before the
+    // first cluster is contacted.
+    const loaded = await loadConfig(
+      argv,
+      denoEnv,
+      (path) => Deno.readTextFile(path),
+      cwd,
+      preflight(appendFiles, cwd),
+    );
     if ("help" in loaded) {
       console.log(loaded.text);
       return EXIT.ok;
@@ -46,15 +63,15 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
       write: (line) => stderr.line(line),
     });
     try {
-      const outcome = await runAnalysis(config, { ...options, progress: stderr });
+      const outcome = await runAnalysis(config, { ...options, progress: stderr, scrub });
       if (config.settings.json) {
         const reports = outcome.clusters.map((c) => toJsonReport(c.report));
         await writeAll(
           Deno.stdout,
-          new TextEncoder().encode(`${JSON.stringify(reports, null, 2)}\n`),
+          new TextEncoder().encode(scrub(`${JSON.stringify(reports, null, 2)}\n`)),
         );
       }
-      await publishToGithub({ reports: outcome.clusters }, githubEnv());
+      await publishToGithub({ reports: outcome.clusters }, github, scrub);
       return exitCode(outcome, config.settings.failOn);
     } finally {
       await teardownLogging();
@@ -73,17 +90,20 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
 
 /**
  * 2 when every cluster failed because its credentials were refused (nothing was analysed,
- * and the fix is in the configuration); 4 when a topic's action is one --fail-on names;
- * 0 when everything was analysed; 3 otherwise.
+ * and the fix is in the configuration); 3 when any cluster or topic failed, even if a gate
+ * tripped too (a gate on half the data must not hide the other half's failure); 4 when a
+ * topic's action is one --fail-on names; 0 otherwise.
  */
-export function exitCode(o: RunOutcome, failOn: readonly string[] = []): number {
+export function exitCode(
+  o: Pick<RunOutcome, "clusters" | "failedClusters" | "failedTopics" | "refusedClusters">,
+  failOn: readonly string[] = [],
+): number {
   if (o.refusedClusters > 0 && o.refusedClusters === o.clusters.length) return EXIT.usage;
+  if (o.failedClusters > 0 || o.failedTopics > 0) return EXIT.partial;
   const tripped = o.clusters.some((c) =>
     c.report.topics.some((t) => t.action !== null && failOn.includes(t.action))
   );
-  if (tripped) return EXIT.gate;
-  if (o.failedClusters === 0 && o.failedTopics === 0) return EXIT.ok;
-  return EXIT.partial;
+  return tripped ? EXIT.gate : EXIT.ok;
 }
 
 /** The configuration with its credentials, fetched from AWS Secrets Manager when kept there. */

@@ -9,11 +9,14 @@
 //   environment or .env, with ~/.aws and any endpoint or file the AWS_* variables name;
 // - write access to the GitHub Actions output and job summary files, when a runner sets
 //   GITHUB_OUTPUT and GITHUB_STEP_SUMMARY;
-// - read and write access to OUTPUT_DIR, and network access to the host of
+// - read and write access to OUTPUT_DIR, read access to KAFKA_CREDENTIALS_FILE and
+//   CONFLUENT_CLOUD_CREDENTIAL_FILE, and network access to the host of
 //   CONFLUENT_METRICS_API_URL, when the environment or .env sets them;
 // - the user's additions: KPR_ALLOW_NET (self-managed brokers), KPR_ALLOW_READ (CA files,
 //   an --env-file), KPR_ALLOW_WRITE (an --output-dir; also read, for renames), each a
 //   comma-separated list.
+// A path with a comma is never granted: Deno would read it as two paths (`out,/elsewhere`
+// would grant /elsewhere); the run itself then refuses it with a message (config/load.ts).
 // Settings given as command-line flags are not seen here: they need KPR_ALLOW_* instead.
 // `deno task permissions` prints these flags for the current environment and .env.
 
@@ -27,6 +30,7 @@ import {
   AWS_PERMISSIONS,
   BASE_PERMISSIONS,
   EXTRA_PERMISSION_ENV,
+  FILE_SETTINGS,
   GITHUB_ENV,
   mergePermissions,
   permissionFlags,
@@ -62,8 +66,16 @@ export function extraPermissions(input: ExtraInput): Extra {
   };
   const list = (name: string, separator: RegExp): string[] =>
     (input.env(name) ?? "").split(separator).map((s) => s.trim()).filter((s) => s !== "");
-  // Command substitution splits words at spaces, so a path must not hold one.
+  // Command substitution splits words at spaces, so a path must not hold one; and a comma
+  // would split the grant itself.
   const path = (p: string, what: string): string[] => {
+    if (p.includes(",")) {
+      warnings.push(
+        `${what} (${p}) is not granted: its path contains a comma, which Deno reads as a ` +
+          "list separator",
+      );
+      return [];
+    }
     if (!/\s/.test(p)) return [p];
     const rel = isAbsolute(p) ? relative(input.cwd, p) : p;
     if (!/\s/.test(rel)) return [rel];
@@ -84,6 +96,10 @@ export function extraPermissions(input: ExtraInput): Extra {
   }
   if (input.sourceDir !== undefined) {
     read.push(...path(input.sourceDir, "the tool's source folder"));
+  }
+  for (const name of FILE_SETTINGS) {
+    const file = setting(name);
+    if (file !== undefined) read.push(...path(file, name));
   }
   const net: string[] = [];
   for (const name of URL_SETTINGS) {

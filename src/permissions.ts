@@ -154,6 +154,15 @@ export const AWS_ENDPOINT_ENV: readonly string[] = [
  */
 export const URL_SETTINGS: readonly string[] = ["CONFLUENT_METRICS_API_URL"];
 
+/**
+ * Settings naming a file the tool reads (the credentials given as files, since secrets are
+ * not accepted as flag values), granted read access when the environment or .env sets one.
+ */
+export const FILE_SETTINGS: readonly string[] = [
+  "KAFKA_CREDENTIALS_FILE",
+  "CONFLUENT_CLOUD_CREDENTIAL_FILE",
+];
+
 /** Added when USE_AWS_SECRETS_MANAGER is on (the SDK reads os.release() for its user agent). */
 export const AWS_PERMISSIONS: PermissionLists = {
   net: AWS_HOSTS,

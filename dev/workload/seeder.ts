@@ -17,6 +17,8 @@ export interface SeedOptions {
   chunkBytes?: number;
   /** Topics produced at the same time. */
   concurrency?: number;
+  /** Replicas of each topic; 1 by default (one broker), 3 on the 3-broker test bed. */
+  replicationFactor?: number;
 }
 
 export interface SeedResult {
@@ -52,7 +54,7 @@ export async function seedProfile(
   // the ground truth would be off by a batch.
   const producer = new kafka.Producer({ ...base, idempotent: true, acks: kafka.ProduceAcks.ALL });
   try {
-    await recreateTopics(admin, profile.topics, log);
+    await recreateTopics(admin, profile.topics, log, options.replicationFactor ?? 1);
     let records = 0;
     const queue = [...profile.topics];
     const workers = Array.from({ length: options.concurrency ?? 16 }, async () => {
@@ -79,6 +81,7 @@ async function recreateTopics(
   admin: kafka.Admin,
   topics: TopicProfile[],
   log: (line: string) => void,
+  replicas: number,
 ): Promise<void> {
   const names = new Set(topics.map((t) => t.name));
   const existing = (await admin.listTopics({ includeInternals: true })).filter((n) => names.has(n));
@@ -115,7 +118,7 @@ async function recreateTopics(
     for (let i = 0; i < g.names.length; i += 200) {
       const names = g.names.slice(i, i + 200);
       // A deleted topic of the same name can linger a moment in KRaft: retry its creation.
-      await retry(() => createMissing(admin, names, g.partitions, g.configs));
+      await retry(() => createMissing(admin, names, g.partitions, g.configs, replicas));
     }
   }
   await waitUntil(async () => {
@@ -179,11 +182,12 @@ async function createMissing(
   names: string[],
   partitions: number,
   configs: { name: string; value: string }[],
+  replicas: number,
 ): Promise<void> {
   const existing = new Set(await admin.listTopics({ includeInternals: true }));
   const missing = names.filter((n) => !existing.has(n));
   if (missing.length > 0) {
-    await admin.createTopics({ topics: missing, partitions, replicas: 1, configs });
+    await admin.createTopics({ topics: missing, partitions, replicas, configs });
   }
 }
 

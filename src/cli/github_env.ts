@@ -2,6 +2,7 @@
 // outputs to $GITHUB_OUTPUT and the job summary to $GITHUB_STEP_SUMMARY (both set by the
 // runner; elsewhere they are unset and nothing happens).
 import { isPermissionError } from "../permissions.ts";
+import type { Scrubber } from "../scrub.ts";
 import {
   githubOutputs,
   renderGithubOutputs,
@@ -23,15 +24,22 @@ export function githubEnv(
   };
 }
 
-export async function publishToGithub(run: RunForGithub, env: GithubEnv): Promise<void> {
+/** Appends the outputs and the job summary, each scrubbed of secrets like every output. */
+export async function publishToGithub(
+  run: RunForGithub,
+  env: GithubEnv,
+  scrub: Scrubber = (text) => text,
+): Promise<void> {
   if (env.outputFile) {
     const delimiter = `kpr_${crypto.randomUUID().replaceAll("-", "")}`;
-    await Deno.writeTextFile(env.outputFile, renderGithubOutputs(githubOutputs(run), delimiter), {
-      append: true,
-    });
+    await Deno.writeTextFile(
+      env.outputFile,
+      scrub(renderGithubOutputs(githubOutputs(run), delimiter)),
+      { append: true },
+    );
   }
   if (env.summaryFile) {
-    await Deno.writeTextFile(env.summaryFile, renderStepSummary(run), { append: true });
+    await Deno.writeTextFile(env.summaryFile, scrub(renderStepSummary(run)), { append: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // --log-level / --quiet / --verbose, and every line scrubbed of secrets before it is written.
 import { configureLogging, type LogRecord, resetLogging } from "../deps/log.ts";
 import type { LogLevel } from "../config/types.ts";
-import type { Scrubber } from "./scrub.ts";
+import type { Scrubber } from "../scrub.ts";
 
 export const LOG_CATEGORY = "kpr";
 

@@ -4,7 +4,9 @@
 // naming the item and key; none quotes a value from a secret setting.
 
 import { isPermissionError } from "../permissions.ts";
+import { X509Certificate } from "node:crypto";
 import { resolve } from "node:path";
+import { safeClusterId } from "../report/files.ts";
 import { z } from "../deps/zod.ts";
 import {
   type KafkaConnection,
@@ -13,6 +15,7 @@ import {
   usesSasl,
 } from "../kafka/connection.ts";
 import { closest } from "./_suggest.ts";
+import { MAX_CLUSTER_ID_LENGTH } from "./settings.ts";
 import type { ConfluentCloudCredential, SecretPath } from "./types.ts";
 
 export type ReadFile = (path: string) => Promise<string>;
@@ -20,6 +23,11 @@ export type ReadFile = (path: string) => Promise<string>;
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 const SECRET_KEYS = new Set(["sasl.password", "confluent_cloud_api_secret"]);
+/** Secret keys and the key naming their user: HTTP Basic and SASL PLAIN send `user:secret`. */
+const SECRET_USERS: Record<string, string> = {
+  "sasl.password": "sasl.username",
+  confluent_cloud_api_secret: "confluent_cloud_api_key",
+};
 
 const text = z.string().trim().min(1);
 // librdkafka, which the reference tool used, accepts these names in any case.
@@ -78,13 +86,60 @@ function misspelledKeys(raw: Obj, known: readonly string[]): string[] {
   return problems;
 }
 
-/** Values of password-like keys anywhere in `value`, valid or not, for output scrubbing. */
+/**
+ * Values of password-like keys anywhere in `value`, valid or not, for output scrubbing; each
+ * followed by `user:secret` when its user is given too, the text that HTTP Basic
+ * authorization and SASL PLAIN encode.
+ */
 export function harvestSecrets(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(harvestSecrets);
   if (!isObject(value)) return [];
-  return Object.entries(value).flatMap(([k, v]) =>
-    SECRET_KEYS.has(k) && typeof v === "string" && v !== "" ? [v] : harvestSecrets(v)
-  );
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (!SECRET_KEYS.has(k) || typeof v !== "string" || v === "") return harvestSecrets(v);
+    const user = value[SECRET_USERS[k] ?? ""];
+    return typeof user === "string" && user !== "" ? [v, `${user}:${v}`] : [v];
+  });
+}
+
+// C0 and C1 controls, line and paragraph separators, and the bidirectional overrides that
+// make text display other than it reads.
+const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * An id as messages show it: escaped when it holds control characters (a raw line break would
+ * forge a log line), shortened when long.
+ */
+export function displayId(id: string): string {
+  const shown = CONTROL.test(id)
+    ? JSON.stringify(id).slice(1, -1).replace(
+      /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    )
+    : id;
+  const points = [...shown];
+  return points.length > 60 ? `${points.slice(0, 60).join("")}…` : shown;
+}
+
+/**
+ * What is wrong with a kafka_cluster_id, if anything: it names report files (so is bounded)
+ * and appears in logs and the job summary (so holds no control characters).
+ */
+export function clusterIdProblems(id: string): string[] {
+  const problems: string[] = [];
+  if (CONTROL.test(id)) {
+    problems.push(
+      '"kafka_cluster_id" contains a control character (a line break, tab or similar), which ' +
+        "would forge lines in logs and the job summary; remove it",
+    );
+  }
+  const length = [...id].length;
+  if (length > MAX_CLUSTER_ID_LENGTH) {
+    problems.push(
+      `"kafka_cluster_id" is ${length} characters long; at most ${MAX_CLUSTER_ID_LENGTH} are ` +
+        "allowed, since it starts the name of every report file",
+    );
+  }
+  return problems;
 }
 
 const HOST_PORT = /^(?:\[[^\]]+\]|[^\s:[\]]+)(?::(\d{1,5}))?$/;
@@ -126,7 +181,13 @@ export async function kafkaCredentials(
     };
   }
 
-  const context: EntryContext = { label, seenIds: new Map(), readFile, cwd };
+  const context: EntryContext = {
+    label,
+    seenIds: new Map(),
+    seenFileIds: new Map(),
+    readFile,
+    cwd,
+  };
   // Entries are checked concurrently (CA files are read), but their problems keep item order.
   const results = await Promise.all(
     value.map((raw, index) => kafkaCredentialEntry(raw, index, context)),
@@ -144,6 +205,12 @@ export interface EntryContext {
   label: string;
   /** kafka_cluster_id → the item number that first used it, to report duplicates. */
   seenIds: Map<string, number>;
+  /**
+   * The lower-cased file-name form of each id (safeClusterId) → how problems name the item
+   * that first used it: `a/b` and `a_b`, or `LKC-1` and `lkc-1` on a case-insensitive file
+   * system, would write the same report files.
+   */
+  seenFileIds: Map<string, string>;
   readFile: ReadFile;
   cwd: string;
   /**
@@ -154,7 +221,7 @@ export interface EntryContext {
 }
 
 const defaultItemName = (index: number, id: string | undefined) =>
-  id ? `item ${index + 1} (${id})` : `item ${index + 1}`;
+  id ? `item ${index + 1} (${displayId(id)})` : `item ${index + 1}`;
 
 /**
  * Validates one KAFKA_CREDENTIALS entry (already parsed JSON) and reads its CA file; the
@@ -165,7 +232,7 @@ export async function kafkaCredentialEntry(
   index: number,
   context: EntryContext,
 ): Promise<{ connection: KafkaConnection | null; problems: string[] }> {
-  const { label, seenIds, readFile, cwd } = context;
+  const { label, seenIds, seenFileIds, readFile, cwd } = context;
   const itemName = context.itemName ?? defaultItemName;
   if (!isObject(raw)) {
     return {
@@ -193,11 +260,21 @@ export async function kafkaCredentialEntry(
   for (const p of misspelledKeys(raw, CLUSTER_KEYS)) add(p);
 
   if (id !== undefined) {
+    for (const p of clusterIdProblems(id)) add(p);
     const first = seenIds.get(id);
+    const fileId = safeClusterId(id);
+    const firstFile = seenFileIds.get(fileId.toLowerCase());
     if (first !== undefined) {
       add(`has the same "kafka_cluster_id" as item ${first}; each cluster needs its own`);
+    } else if (firstFile !== undefined) {
+      add(
+        `would write the same report files as ${firstFile} (${fileId}-recommender-…), since ` +
+          'file names turn characters other than letters, digits, ".", "_" and "-" into "_" ' +
+          "and some file systems ignore case; give the two clusters ids that differ otherwise",
+      );
     } else {
       seenIds.set(id, index + 1);
+      seenFileIds.set(fileId.toLowerCase(), name);
     }
   }
 
@@ -264,7 +341,39 @@ export async function kafkaCredentialEntry(
     );
     return { connection: null, problems };
   }
+  const bad = pemCertificateProblem(pem);
+  if (bad !== null) {
+    add(`"ssl.ca.location" file ${caLocation}${where} ${bad}`);
+    return { connection: null, problems };
+  }
   return { connection: { ...connection, caPem: pem }, problems };
+}
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Why a PEM text is not a usable CA file (no certificate, or one that does not parse), or
+ * null. Checked here so that a damaged file is a configuration error naming it, not TLS
+ * errors from every connection later.
+ */
+export function pemCertificateProblem(pem: string): string | null {
+  const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
+  const fix = "; use the PEM file of the CA that signed the brokers' certificates";
+  if (blocks.length === 0) {
+    return `holds no certificate (no "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" block)${fix}`;
+  }
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      const which = blocks.length === 1
+        ? "its certificate"
+        : `certificate ${i + 1} of ${blocks.length}`;
+      const why = e instanceof Error && e.message ? ` (${e.message})` : "";
+      return `is damaged: ${which} cannot be parsed${why}${fix}`;
+    }
+  }
+  return null;
 }
 
 /** Validates CONFLUENT_CLOUD_CREDENTIAL (already parsed JSON). */

@@ -12,6 +12,8 @@ export type ValueResult = { ok: true; value: Value } | { ok: false; problem: str
 const TRUE = new Set(["true", "1"]);
 const FALSE = new Set(["false", "0"]);
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** 0x10, 0o17, 0b101: what Number() would read in another base, refused with its own reason. */
+const HEX_LIKE = /^[+-]?0[xob]/i;
 
 /** The spelling of `value` that `kind: "enum"` rows match against: case and `_`/`-` ignored. */
 export function enumKey(value: string): string {
@@ -34,9 +36,9 @@ export function expected(s: Setting): string {
     case "switch":
       return "True or False (or true, false, 1, 0)";
     case "int":
-      return `a whole number${unit} ≥ ${s.min ?? 0}${eg}`;
+      return `a whole number${unit} ${range(s)}${eg}`;
     case "number":
-      return `a number${unit} ${s.exclusiveMin ? ">" : "≥"} ${s.min ?? 0}${eg}`;
+      return `a number${unit} ${range(s)}${eg}`;
     case "enum":
       return `one of ${(s.values ?? []).join(", ")}`;
     case "json":
@@ -44,6 +46,13 @@ export function expected(s: Setting): string {
     case "string":
       return s.metavar ? `a ${s.metavar.toLowerCase()}` : "some text";
   }
+}
+
+/** "from 1 to 3650", "> 0 and ≤ 3600", "≥ 0": the accepted range of a number setting. */
+export function range(s: Setting): string {
+  const min = s.min ?? 0;
+  if (s.max === undefined) return `${s.exclusiveMin ? ">" : "≥"} ${min}`;
+  return s.exclusiveMin ? `> ${min} and ≤ ${s.max}` : `from ${min} to ${s.max}`;
 }
 
 function schemaFor(s: Setting): z.ZodType<Value, string> {
@@ -61,14 +70,22 @@ function schemaFor(s: Setting): z.ZodType<Value, string> {
     case "int":
     case "number": {
       const noun = s.kind === "int" ? "a whole number" : "a number";
-      let n = z.number({ error: `is not ${noun}` });
+      // 1e400 is Infinity to Number(): too large, not "not a number".
+      let n = z.number({
+        error: (issue) => issue.input === Infinity ? "is too large" : `is not ${noun}`,
+      });
       if (s.kind === "int") n = n.int({ error: `is not ${noun}` });
-      n = n.max(Number.MAX_SAFE_INTEGER, { error: "is too large" });
+      n = n.max(s.max ?? Number.MAX_SAFE_INTEGER, {
+        error: s.max === undefined ? "is too large" : `is more than ${s.max}`,
+      });
       const min = s.min ?? 0;
       n = s.exclusiveMin
         ? n.gt(min, { error: `is not more than ${min}` })
         : n.gte(min, { error: `is less than ${min}` });
-      return z.string().trim().regex(DECIMAL, { error: `is not ${noun}` }).transform(Number)
+      return z.string().trim()
+        .refine((t) => !HEX_LIKE.test(t), { error: `is not ${noun} in decimal digits` })
+        .regex(DECIMAL, { error: `is not ${noun}` })
+        .transform(Number)
         .pipe(n);
     }
     case "enum": {

@@ -74,10 +74,14 @@ export function parseArgs(
       }
       if (s !== undefined) {
         problems.push(
-          `unknown option ${flag}; ${s.flag} ${
-            s.kind === "switch"
-              ? "has no --no- form, leave it out instead"
-              : `takes a value, e.g. ${s.flag} ${example(s)}`
+          `unknown option ${flag}; ${
+            s.envOnly
+              ? `${s.env} is given in the environment or .env only`
+              : `${s.flag} ${
+                s.kind === "switch"
+                  ? "has no --no- form, leave it out instead"
+                  : `takes a value, e.g. ${s.flag} ${example(s)}`
+              }`
           }`,
         );
         continue;
@@ -90,6 +94,19 @@ export function parseArgs(
       continue;
     }
 
+    if (s.envOnly) {
+      // Refused whatever follows, and the value (if any) is skipped unread: quoting it, or
+      // parsing it as JSON and reporting its flaws, would echo a secret.
+      const file = settings.find((f) => f.env === s!.envOnly!.fileSetting);
+      problems.push(
+        `${flag} is not accepted: a secret given on the command line shows in the process ` +
+          "list, the shell history and the task runner's echo; set " +
+          `${s.env} in the environment or .env, or put the JSON in a file and pass ` +
+          `${file?.flag ?? "its file setting"} PATH`,
+      );
+      if (inline === undefined && argv[i + 1] !== undefined && !looksLikeFlag(argv[i + 1]!)) i++;
+      continue;
+    }
     if (s.kind === "switch") {
       if (inline !== undefined) problems.push(`${flag} takes no value`);
       else values.set(s, "true");

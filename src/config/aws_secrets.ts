@@ -9,6 +9,7 @@
 import { isPermissionError } from "../permissions.ts";
 import {
   confluentCredential,
+  displayId,
   type EntryContext,
   harvestSecrets,
   kafkaCredentialEntry,
@@ -45,6 +46,8 @@ export interface AwsSecretsOptions {
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 const KAFKA_LABEL = "KAFKA_API_SECRET_PATHS";
+/** The AWS credentials' secret parts (the key ID is not secret: AWS shows it in consoles). */
+const AWS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const CONFLUENT_LABEL = "CONFLUENT_CLOUD_API_SECRET_PATH";
 const KAFKA_SHAPE = '{"kafka_cluster_id": "lkc-1", "bootstrap.servers": "host:9092", ' +
   '"sasl.username": "KEY", "sasl.password": "SECRET"}';
@@ -76,6 +79,12 @@ export async function resolveAwsCredentials(
     return client;
   };
   const ctx: ReadContext = { clientFor, timeoutMs, env, secrets: config.secrets };
+  // The SDK's own secrets, in case an error it raises quotes them: scrubbed like the rest.
+  // Real ones are 40 characters or more; short stand-ins (moto's "test") would mask words.
+  for (const name of AWS_SECRET_ENV) {
+    const v = env(name);
+    if (v !== undefined && v.length >= 16 && !config.secrets.includes(v)) config.secrets.push(v);
+  }
 
   const kafkaPaths = settings.kafkaApiSecretPaths;
   const kafkaNames = kafkaPaths.map((p, i) => `item ${i + 1}: ${secretName(p)}`);
@@ -108,9 +117,10 @@ export async function resolveAwsCredentials(
   const context: EntryContext = {
     label: KAFKA_LABEL,
     seenIds: new Map(),
+    seenFileIds: new Map(),
     readFile: options.readFile ?? ((path) => Deno.readTextFile(path)),
     cwd: options.cwd ?? Deno.cwd(),
-    itemName: (index, id) => `${kafkaNames[index]}${id ? ` (${id})` : ""}`,
+    itemName: (index, id) => `${kafkaNames[index]}${id ? ` (${displayId(id)})` : ""}`,
   };
   // Entries are checked in item order (duplicate cluster ids name the first item).
   const entries = await Promise.all(
@@ -154,7 +164,8 @@ interface ReadContext {
 }
 
 function secretName(p: SecretPath): string {
-  return `secret "${p.secretName}" in ${p.regionName}`;
+  // JSON-quoted, so that a control character in a name shows escaped.
+  return `secret ${JSON.stringify(p.secretName)} in ${JSON.stringify(p.regionName).slice(1, -1)}`;
 }
 
 /** Reads one secret as JSON; `where` names it in problems, `shape` shows what it should hold. */

@@ -1,6 +1,7 @@
 // The --help text, generated from the settings table so it cannot drift from what is parsed.
 
-import { GROUP_TITLES, type Setting, type SettingGroup, SETTINGS } from "./settings.ts";
+import { range } from "./_values.ts";
+import { GROUP_TITLES, type Setting, setting, type SettingGroup, SETTINGS } from "./settings.ts";
 
 const WIDTH = 100;
 const INDENT = "      ";
@@ -45,7 +46,19 @@ function defaultText(s: Setting): string | null {
 }
 
 function flagColumn(s: Setting): string {
+  // A secret is never a flag value: the column says where it may come from instead.
+  if (s.envOnly) return "  (environment or .env only)";
   return `  ${s.short ? `${s.short}, ` : ""}${s.flag}${metavar(s)}`;
+}
+
+function envOnlyNote(s: Setting): string[] {
+  if (!s.envOnly) return [];
+  const file = setting(s.envOnly.fileSetting);
+  return [
+    `Not accepted as a flag (${s.flag}): a value on the command line shows in the process ` +
+    `list, the shell history and the task runner's echo. Give it in the environment or .env, ` +
+    `or put it in a file and pass ${file.flag} PATH (or ${file.env}).`,
+  ];
 }
 
 function entry(s: Setting, column: number): string[] {
@@ -60,6 +73,8 @@ function entry(s: Setting, column: number): string[] {
   const notes = [
     s.description,
     ...(def === null ? [] : [`Default: ${def}.`]),
+    ...(s.kind === "int" || s.kind === "number" ? [`Accepted: ${range(s)}.`] : []),
+    ...envOnlyNote(s),
     ...(s.secret ? ["Secret: never printed."] : []),
   ];
   return [...head, ...wrap(notes.join(" "), INDENT)];
@@ -85,6 +100,15 @@ export function helpText(settings: readonly Setting[] = SETTINGS): string {
         "given with --env-file), which overrides the defaults. An empty variable counts as " +
         "unset. Booleans take True, False, true, false, 1 or 0; a boolean flag alone means " +
         "true and --no-<flag> means false, e.g. --no-use-sample-records.",
+      "",
+    ),
+    "",
+    ...wrap(
+      "Secrets are never flag values, which the process list and shell history would show: give " +
+        "KAFKA_CREDENTIALS and CONFLUENT_CLOUD_CREDENTIAL in the environment or .env, in a file " +
+        "(--kafka-credentials-file, --confluent-cloud-credential-file), or from AWS Secrets " +
+        "Manager. Every setting is checked (and the output folder created, when reports are " +
+        "written) before any cluster is contacted.",
       "",
     ),
   ];

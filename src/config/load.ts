@@ -16,6 +16,7 @@ import {
   secretPath,
   secretPaths,
 } from "./_credentials.ts";
+import type { Preflight } from "./preflight.ts";
 import { ConfigError } from "./errors.ts";
 import { helpText } from "./help.ts";
 import { parseJson } from "./_json.ts";
@@ -149,7 +150,10 @@ async function readEnvFile(
 }
 
 /** A validated value; JSON settings hold the parsed (not yet checked) JSON. */
-type Resolved = { value: unknown; label: string };
+type Resolved = { value: unknown; label: string; origin: Origin };
+
+/** Which source wins when a setting and its *_FILE twin are both given. */
+const RANK: Record<Origin["kind"], number> = { flag: 3, env: 2, file: 1, default: 0 };
 
 /** Flag > environment > .env > default; an empty variable counts as unset (see below). */
 function pick(
@@ -179,32 +183,37 @@ function resolveSetting(
   problems: string[],
 ): Resolved | undefined {
   const label = labelFor(s, origin);
-  if (text === null) return { value: null, label };
+  if (text === null) return { value: null, label, origin };
   if (text.trim() === "" && !s.allowEmpty) {
     // Only a flag gets here: `--producer-throughput-per-partition=` unsets an optional value.
-    if (s.default === null) return { value: null, label };
+    if (s.default === null) return { value: null, label, origin };
     problems.push(`${label} is empty; use ${expected(s)}`);
     return undefined;
   }
   if (s.kind === "json") {
     const parsed = parseJson(text);
-    if (parsed.ok) return { value: parsed.value, label };
+    if (parsed.ok) return { value: parsed.value, label, origin };
     const at = parsed.position === null ? "" : ` (at position ${parsed.position})`;
     problems.push(`${label} is not valid JSON${at}`);
     return undefined;
   }
   const r = parseValue(s, text);
-  if (r.ok) return { value: r.value, label };
+  if (r.ok) return { value: r.value, label, origin };
   problems.push(`${label}: ${r.problem}`);
   return undefined;
 }
 
-/** Reads argv, the environment and .env, and validates everything; throws ConfigError. */
+/**
+ * Reads argv, the environment and .env, and validates everything; throws ConfigError. With
+ * `preflight` (the CLI passes the real file system's), the output folder is created and
+ * probed and the GitHub Actions files checked too, their problems joining the others.
+ */
 export async function loadConfig(
   argv: readonly string[],
   env: EnvReader,
   readFile: ReadFile,
   cwd: string,
+  preflight?: Preflight,
 ): Promise<LoadedConfig> {
   const args = parseArgs(argv);
   // Help and version win over any other mistake on the command line, as users expect.
@@ -218,7 +227,7 @@ export async function loadConfig(
   const resolved = new Map<Setting, Resolved>();
   for (const s of SETTINGS) {
     if (s.kind === "switch") {
-      resolved.set(s, { value: args.values.has(s), label: s.flag });
+      resolved.set(s, { value: args.values.has(s), label: s.flag, origin: { kind: "flag" } });
       continue;
     }
     const { text, origin } = pick(s, args.values, envValues, file);
@@ -239,6 +248,7 @@ export async function loadConfig(
   const bool = (name: string) => get(name) as boolean;
   const str = (name: string) => get(name) as string;
   const labelOf = (name: string) => resolved.get(setting(name))?.label ?? name;
+  const rankOf = (name: string) => RANK[resolved.get(setting(name))?.origin.kind ?? "default"];
 
   // --- method -------------------------------------------------------------------------
   const methodFlag = get("--method") as string | null;
@@ -271,6 +281,16 @@ export async function loadConfig(
   const formats = listOf("FORMAT", ["csv", "json", "md"] as const);
   const failOn = listOf("FAIL_ON", ["increase"] as const);
 
+  // The folder becomes a Deno --allow-write grant (permission_flags.ts), where a comma
+  // separates paths: `out,/elsewhere` would grant /elsewhere as well.
+  const outputDirProblems = has("OUTPUT_DIR") ? outputDirTextProblems(str("OUTPUT_DIR")) : [];
+  for (const p of outputDirProblems) problems.push(`${labelOf("OUTPUT_DIR")}: ${p}`);
+
+  if (has("CONFLUENT_METRICS_API_URL")) {
+    const p = urlProblem(str("CONFLUENT_METRICS_API_URL"));
+    if (p !== null) problems.push(`${labelOf("CONFLUENT_METRICS_API_URL")}: ${p}`);
+  }
+
   // --- logging ------------------------------------------------------------------------
   const quiet = bool("--quiet");
   const verbose = bool("--verbose");
@@ -287,9 +307,48 @@ export async function loadConfig(
   const required = (name: string, what: string): unknown => {
     const v = get(name);
     if (v === null && has(name)) {
-      problems.push(`${name} (or ${setting(name).flag}) is not set; ${what}`);
+      const s = setting(name);
+      const or = s.envOnly
+        ? `${s.envOnly.fileSetting} / ${setting(s.envOnly.fileSetting).flag}`
+        : s.flag;
+      problems.push(`${name} (or ${or}) is not set; ${what}`);
     }
     return v;
+  };
+  /**
+   * A secret JSON setting's value with the label to report it by: from the variable, or from
+   * the file its *_FILE twin names, whichever source ranks higher (flag > environment > .env).
+   * null when neither is given; undefined when the one given is unusable (a problem says why).
+   */
+  const secretJson = async (
+    name: string,
+  ): Promise<{ value: unknown; label: string } | null | undefined> => {
+    const s = setting(name);
+    const fileName = s.envOnly?.fileSetting;
+    const direct = resolved.get(s);
+    const file = fileName === undefined ? undefined : resolved.get(setting(fileName));
+    const path = file?.value as string | null | undefined;
+    if (fileName === undefined || path === null || path === undefined) {
+      if (direct === undefined) return undefined;
+      return direct.value === null ? null : { value: direct.value, label: direct.label };
+    }
+    if (direct?.value !== null && direct !== undefined) {
+      if (rankOf(name) === rankOf(fileName)) {
+        problems.push(
+          `${direct.label} and ${file!.label} are both set; give the JSON one way only`,
+        );
+        return undefined;
+      }
+      if (rankOf(name) > rankOf(fileName)) return { value: direct.value, label: direct.label };
+    }
+    const label = `${file!.label} ${path}`;
+    const r = await readSecretFile(path, label, fileName, readFile, cwd);
+    if (!r.ok) {
+      problems.push(r.problem);
+      return undefined;
+    }
+    for (const v of harvestSecrets(r.value)) secrets.add(v);
+    return { value: r.value, label };
   };
 
   let clusters: Credentials["clusters"] = [];
@@ -324,29 +383,42 @@ export async function loadConfig(
       }
     }
   } else if (awsKnown) {
-    const list = required(
-      "KAFKA_CREDENTIALS",
-      'give the clusters as a JSON list, e.g. [{"kafka_cluster_id": "lkc-1", ' +
-        '"bootstrap.servers": "host:9092", "sasl.username": "KEY", "sasl.password": "SECRET"}], ' +
-        "or set USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS",
-    );
-    if (list !== null && has("KAFKA_CREDENTIALS")) {
-      const r = await kafkaCredentials(list, labelOf("KAFKA_CREDENTIALS"), readFile, cwd);
+    const list = await secretJson("KAFKA_CREDENTIALS");
+    if (list === null) {
+      required(
+        "KAFKA_CREDENTIALS",
+        'give the clusters as a JSON list, e.g. [{"kafka_cluster_id": "lkc-1", ' +
+          '"bootstrap.servers": "host:9092", "sasl.username": "KEY", "sasl.password": ' +
+          '"SECRET"}], or set USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS',
+      );
+    } else if (list !== undefined) {
+      const r = await kafkaCredentials(list.value, list.label, readFile, cwd);
       problems.push(...r.problems);
       clusters = r.clusters;
     }
     if (method === "metrics_api") {
-      const cred = required(
-        "CONFLUENT_CLOUD_CREDENTIAL",
-        "--method metrics-api (USE_SAMPLE_RECORDS=False) needs a Confluent Cloud API key: " +
-          '{"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}',
-      );
-      if (cred !== null && has("CONFLUENT_CLOUD_CREDENTIAL")) {
-        const r = confluentCredential(cred, labelOf("CONFLUENT_CLOUD_CREDENTIAL"));
+      const cred = await secretJson("CONFLUENT_CLOUD_CREDENTIAL");
+      if (cred === null) {
+        required(
+          "CONFLUENT_CLOUD_CREDENTIAL",
+          "--method metrics-api (USE_SAMPLE_RECORDS=False) needs a Confluent Cloud API key: " +
+            '{"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}',
+        );
+      } else if (cred !== undefined) {
+        const r = confluentCredential(cred.value, cred.label);
         problems.push(...r.problems);
         confluentCloud = r.credential;
       }
     }
+  }
+
+  if (preflight !== undefined) {
+    // Before any cluster is contacted: a folder the reports cannot be written to would
+    // otherwise be found after the whole analysis. Nothing to probe when nothing is written.
+    if (formats.length > 0 && has("OUTPUT_DIR") && outputDirProblems.length === 0) {
+      problems.push(...await preflight.outputDir(str("OUTPUT_DIR"), labelOf("OUTPUT_DIR")));
+    }
+    problems.push(...await preflight.appendFiles());
   }
 
   if (problems.length > 0 || method === undefined) throw new ConfigError(problems);
@@ -354,6 +426,8 @@ export async function loadConfig(
   const settings: Settings = {
     method,
     metricsApiUrl: str("CONFLUENT_METRICS_API_URL"),
+    requestTimeoutMs: Math.round(num("REQUEST_TIMEOUT_SECONDS") * 1000),
+    metricsApiDeadlineMs: Math.round(num("METRICS_API_DEADLINE_SECONDS") * 1000),
     includeInternalTopics: bool("INCLUDE_INTERNAL_TOPICS"),
     topicFilter: [
       ...new Set(str("TOPIC_FILTER").split(",").map((t) => t.trim().toLowerCase())),
@@ -395,4 +469,78 @@ export async function loadConfig(
       ? { settings, credentials: null, secrets: secretList }
       : { settings, credentials: { clusters, confluentCloud }, secrets: secretList },
   };
+}
+
+// Control characters (a newline would also split the task's command substitution).
+const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+
+/** What makes an OUTPUT_DIR unusable as a Deno permission grant, whatever the file system says. */
+export function outputDirTextProblems(dir: string): string[] {
+  const problems: string[] = [];
+  const shown = JSON.stringify(dir);
+  if (dir.includes(",")) {
+    problems.push(
+      `${shown} contains a comma, which Deno's --allow-write reads as a list separator (it ` +
+        "would grant each part as a folder); use a folder name without commas",
+    );
+  }
+  if (CONTROL.test(dir)) {
+    problems.push(`${shown} contains a control character (a line break, tab or similar)`);
+  }
+  return problems;
+}
+
+/** Why `text` is not an http(s) base URL the Metrics API client can use, or null. */
+export function urlProblem(text: string): string | null {
+  const example = "use one like https://api.telemetry.confluent.cloud";
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return `${JSON.stringify(text)} is not a URL; ${example}`;
+  }
+  if (url.username !== "" || url.password !== "") {
+    // Not echoed: the part before @ is a password.
+    return "holds a user name or password; give the Cloud API key in " +
+      `CONFLUENT_CLOUD_CREDENTIAL instead and ${example}`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `${JSON.stringify(text)} is not an http or https URL; ${example}`;
+  }
+  return null;
+}
+
+type FileRead = { ok: true; value: unknown } | { ok: false; problem: string };
+
+/** Reads and parses the JSON file a *_FILE setting names; problems never quote its text. */
+async function readSecretFile(
+  path: string,
+  label: string,
+  variable: string,
+  readFile: ReadFile,
+  cwd: string,
+): Promise<FileRead> {
+  const abs = resolve(cwd, path);
+  const where = abs === path ? "" : ` (looked for ${abs})`;
+  let text: string;
+  try {
+    text = await readFile(abs);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : e instanceof Deno.errors.IsADirectory
+      ? "is a folder, not a file"
+      : e instanceof Deno.errors.NotCapable
+      ? "cannot be read: Deno's permissions do not allow it; `deno task analyze` grants it " +
+        `when ${variable} is set in the environment or .env, or add it to KPR_ALLOW_READ; ` +
+        `with \`deno run\`, add --allow-read=${path}`
+      : isPermissionError(e)
+      ? "cannot be read: the file system denies it (permission denied)"
+      : "cannot be read";
+    return { ok: false, problem: `${label} ${why}${where}` };
+  }
+  const parsed = parseJson(text);
+  if (parsed.ok) return parsed;
+  const at = parsed.position === null ? "" : ` (at position ${parsed.position})`;
+  return { ok: false, problem: `${label} is not valid JSON${at}` };
 }

@@ -2,14 +2,15 @@
 // validation messages and --help are all driven from these rows, so a new setting (say
 // --workers or --fail-on) is one row here plus the line in load.ts that puts its value into
 // `Settings`.
-import { DEFAULT_METRICS_API_URL } from "../metrics/types.ts";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "../kafka/connection.ts";
+import { DEFAULT_METRICS_API_URL, DEFAULT_METRICS_DEADLINE_MS } from "../metrics/types.ts";
 
 export type SettingKind =
   /** True/False/true/false/1/0; `--name`, `--no-name`, `--name=<bool>`. */
   | "boolean"
-  /** A whole number with a lower bound. */
+  /** A whole number within `min`…`max`. */
   | "int"
-  /** Any finite number with a lower bound (fractions allowed). */
+  /** Any finite number within `min`…`max` (fractions allowed). */
   | "number"
   | "string"
   /** One of `values`, matched case-insensitively with `_` and `-` treated alike. */
@@ -43,10 +44,18 @@ export interface Setting {
   group: SettingGroup;
   /** Never echoed in messages; its secret parts are collected for output scrubbing. */
   secret?: boolean;
+  /**
+   * Taken from the environment or .env only: the flag is refused, because a value on the
+   * command line shows in the process list, shell history and task runners' echo.
+   * `fileSetting` names the setting that reads the same value from a file instead.
+   */
+  envOnly?: { fileSetting: string };
   /** enum: the accepted values, in the spelling shown to users. */
   values?: readonly string[];
   /** int/number: the smallest accepted value. */
   min?: number;
+  /** int/number: the largest accepted value (a typo such as 36500 days fails early, clearly). */
+  max?: number;
   /** number: `min` itself is not accepted (a factor of 0 makes no sense). */
   exclusiveMin?: boolean;
   /** int/number: what the number counts, for messages ("a whole number of days ≥ 1"). */
@@ -62,6 +71,16 @@ export interface Setting {
 }
 
 const MIB = "10485760";
+/** 1 GiB/s: more than one partition carries. */
+const GIB = 1_073_741_824;
+/** 1 TiB/s: more than any cluster carries. */
+const TIB = 1_099_511_627_776;
+
+/**
+ * The longest kafka_cluster_id: it starts every report file name, which must stay within the
+ * 255 bytes most file systems allow (the id, "-recommender-", the time and the longest suffix).
+ */
+export const MAX_CLUSTER_ID_LENGTH = 128;
 
 export const SETTINGS: readonly Setting[] = [
   // --- general ---------------------------------------------------------------------
@@ -97,13 +116,28 @@ export const SETTINGS: readonly Setting[] = [
     kind: "json",
     default: null,
     secret: true,
+    envOnly: { fileSetting: "KAFKA_CREDENTIALS_FILE" },
     defaultText: "unset",
     description: 'The clusters to analyse, a JSON list: [{"kafka_cluster_id": "lkc-1", ' +
       '"bootstrap.servers": "host:9092", "sasl.username": "KEY", "sasl.password": "SECRET"}]. ' +
       'Each entry may add "security.protocol" (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; ' +
       'default SASL_SSL), "sasl.mechanism" (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; default ' +
       'PLAIN) and "ssl.ca.location" (a PEM file). "sasl.*" are needed only with SASL. ' +
-      "Required unless USE_AWS_SECRETS_MANAGER is True.",
+      `kafka_cluster_id names the report files: at most ${MAX_CLUSTER_ID_LENGTH} characters, ` +
+      "no control characters, and unique even ignoring case and characters other than " +
+      "letters, digits, '.', '_' and '-'. Required unless USE_AWS_SECRETS_MANAGER is True or " +
+      "KAFKA_CREDENTIALS_FILE is given.",
+    group: "kafka",
+  },
+  {
+    env: "KAFKA_CREDENTIALS_FILE",
+    flag: "--kafka-credentials-file",
+    kind: "string",
+    default: null,
+    metavar: "PATH",
+    defaultText: "unset",
+    description:
+      "A file holding the KAFKA_CREDENTIALS JSON, the way to give the clusters on the command line.",
     group: "kafka",
   },
   {
@@ -112,10 +146,23 @@ export const SETTINGS: readonly Setting[] = [
     kind: "json",
     default: null,
     secret: true,
+    envOnly: { fileSetting: "CONFLUENT_CLOUD_CREDENTIAL_FILE" },
     defaultText: "unset",
     description:
       'Confluent Cloud API key for the Metrics API: {"confluent_cloud_api_key": "KEY", ' +
-      '"confluent_cloud_api_secret": "SECRET"}. Required with --method metrics-api.',
+      '"confluent_cloud_api_secret": "SECRET"}. Required with --method metrics-api, unless ' +
+      "CONFLUENT_CLOUD_CREDENTIAL_FILE is given.",
+    group: "kafka",
+  },
+  {
+    env: "CONFLUENT_CLOUD_CREDENTIAL_FILE",
+    flag: "--confluent-cloud-credential-file",
+    kind: "string",
+    default: null,
+    metavar: "PATH",
+    defaultText: "unset",
+    description: "A file holding the CONFLUENT_CLOUD_CREDENTIAL JSON, the way to give the key on " +
+      "the command line.",
     group: "kafka",
   },
   {
@@ -125,8 +172,33 @@ export const SETTINGS: readonly Setting[] = [
     default: DEFAULT_METRICS_API_URL,
     metavar: "URL",
     description:
-      "Base URL of the Confluent Cloud Metrics API, for a proxy or a local emulator; the tool adds " +
-      "/v2/metrics/cloud/query.",
+      "Base URL (http or https) of the Confluent Cloud Metrics API, for a proxy or a local " +
+      "emulator; the tool adds /v2/metrics/cloud/query.",
+    group: "kafka",
+  },
+  {
+    env: "REQUEST_TIMEOUT_SECONDS",
+    flag: "--request-timeout-seconds",
+    kind: "number",
+    default: String(DEFAULT_REQUEST_TIMEOUT_MS / 1000),
+    min: 0,
+    exclusiveMin: true,
+    max: 3600,
+    unit: "seconds",
+    description: "The time one Kafka request or connection, and one Metrics API request, may take.",
+    group: "kafka",
+  },
+  {
+    env: "METRICS_API_DEADLINE_SECONDS",
+    flag: "--metrics-api-deadline-seconds",
+    kind: "number",
+    default: String(DEFAULT_METRICS_DEADLINE_MS / 1000),
+    min: 0,
+    exclusiveMin: true,
+    max: 86400,
+    unit: "seconds",
+    description: "The time the Metrics API method may take per cluster: every query, page, retry " +
+      "and wait. A rate limit that asks to wait beyond it fails the cluster at once.",
     group: "kafka",
   },
   {
@@ -209,6 +281,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "6",
     min: 1,
+    max: 10_000,
     unit: "partitions",
     description: "No recommendation is below this.",
     group: "analysis",
@@ -219,6 +292,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: MIB,
     min: 0,
+    max: TIB,
     unit: "bytes per second",
     description:
       "Bytes per second; topics whose required throughput is below this get the minimum.",
@@ -230,6 +304,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "number",
     default: "3",
     min: 0,
+    max: 1000,
     exclusiveMin: true,
     description: "Headroom multiplied onto the peak rate (fractions allowed, e.g. 1.5).",
     group: "analysis",
@@ -240,6 +315,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: MIB,
     min: 1,
+    max: GIB,
     unit: "bytes per second",
     description: "Bytes per second one consumer reads from one partition.",
     group: "analysis",
@@ -250,6 +326,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: null,
     min: 1,
+    max: GIB,
     unit: "bytes per second",
     example: "5242880",
     defaultText: "unset (only consumers bind)",
@@ -272,6 +349,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "7",
     min: 1,
+    max: 3650,
     unit: "days",
     description: "The longest window analysed; shorter retention shortens a topic's window.",
     group: "sampling",
@@ -282,6 +360,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "10000",
     min: 1,
+    max: 1_000_000,
     unit: "records",
     description: "At most this many records are read per topic to measure record sizes.",
     group: "sampling",
@@ -292,6 +371,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "50",
     min: 1,
+    max: 10_000,
     unit: "fetches",
     description: "Fetches in a row that return no record before a partition is given up.",
     group: "sampling",
@@ -302,6 +382,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "number",
     default: "2.0",
     min: 0,
+    max: 600,
     exclusiveMin: true,
     unit: "seconds",
     description: "The time one sampling fetch may take.",
@@ -313,6 +394,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "5",
     min: 1,
+    max: 1000,
     unit: "fetches",
     description: "Failed fetches in a row before a topic's sampling stops.",
     group: "sampling",
@@ -323,6 +405,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "100",
     min: 0,
+    max: 1_000_000,
     unit: "records",
     description: "Topics with fewer sampled records are flagged low_sample.",
     group: "sampling",
@@ -334,6 +417,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "3",
     min: 1,
+    max: 64,
     unit: "clusters",
     description: "Clusters analysed at the same time.",
     group: "workers",
@@ -344,6 +428,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: "8",
     min: 1,
+    max: 64,
     unit: "workers",
     description: "Topics of one cluster analysed at the same time.",
     group: "workers",
@@ -354,6 +439,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: "int",
     default: null,
     min: 1,
+    max: 64,
     unit: "workers",
     example: "4",
     defaultText: "the number of CPU cores, at most 8",
@@ -378,7 +464,9 @@ export const SETTINGS: readonly Setting[] = [
     kind: "string",
     default: "reports",
     metavar: "DIR",
-    description: "Where the reports are written (created if missing).",
+    description: "Where the reports are written (created if missing, and checked to be writable " +
+      "before any cluster is contacted). No commas: Deno's --allow-write would read one as two " +
+      "folders.",
     group: "output",
   },
   {

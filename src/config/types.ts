@@ -28,8 +28,18 @@ export interface Settings {
   /** USE_SAMPLE_RECORDS=True / --method sampling → "sampling"; False / metrics-api → "metrics_api". */
   method: Method;
   includeInternalTopics: boolean;
-  /** CONFLUENT_METRICS_API_URL: base URL of the Metrics API. */
+  /** CONFLUENT_METRICS_API_URL: base URL of the Metrics API (http or https, checked). */
   metricsApiUrl: string;
+  /**
+   * REQUEST_TIMEOUT_SECONDS in milliseconds: the one timeout of every Kafka request and
+   * connection and of every Metrics API HTTP request.
+   */
+  requestTimeoutMs: number;
+  /**
+   * METRICS_API_DEADLINE_SECONDS in milliseconds: everything the Metrics API client does for
+   * one cluster (queries, pages, retries, waits) ends by then.
+   */
+  metricsApiDeadlineMs: number;
   /** TOPIC_FILTER: lower-cased substrings; empty matches every topic. */
   topicFilter: string[];
   model: ModelParams;
@@ -40,6 +50,7 @@ export interface Settings {
   workers: number | null;
   /** WORKER_PERMISSIONS: scoped gives each worker network access to its cluster only. */
   workerPermissions: "scoped" | "inherit";
+  /** OUTPUT_DIR: checked for commas and control characters, created and probed when loaded. */
   outputDir: string;
   /** FORMAT: the report files written per cluster. */
   formats: ("csv" | "json" | "md")[];

@@ -20,20 +20,38 @@ export interface KafkaConnection {
 
 export interface ClientTuning {
   clientId: string;
-  /** Milliseconds to open a connection. */
+  /** Milliseconds to open a connection (TLS and SASL included). */
   connectTimeoutMs: number;
   /** Milliseconds a request may take. */
   requestTimeoutMs: number;
-  /** Retries of a failed request (metadata refreshes included). */
+  /**
+   * Retries inside the Kafka client. The analyzer keeps 0: it retries once, itself, after a
+   * metadata refresh (kafka/per_leader.ts), so that timeouts never multiply; the test bed's
+   * producers keep the client's.
+   */
   retries: number;
+  /** How long partitions may keep failing retriably; twice the request timeout by default. */
+  retryBudgetMs?: number;
+  /**
+   * The cluster answered before (a worker's, after the main thread planned): failures from
+   * the first request on are retried within the budget instead of failing at once.
+   */
+  knownReachable?: boolean;
 }
 
-export const DEFAULT_TUNING: ClientTuning = {
-  clientId: "kafka-partition-recommender",
-  connectTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  retries: 2,
-};
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The analyzer's tuning: one timeout (REQUEST_TIMEOUT_SECONDS) for connecting and requests. */
+export function tuningFor(timeoutMs: number): ClientTuning {
+  return {
+    clientId: "kafka-partition-recommender",
+    connectTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
+    retries: 0,
+  };
+}
+
+export const DEFAULT_TUNING: ClientTuning = tuningFor(DEFAULT_REQUEST_TIMEOUT_MS);
 
 export function usesTls(p: SecurityProtocol): boolean {
   return p === "SSL" || p === "SASL_SSL";

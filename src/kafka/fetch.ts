@@ -3,7 +3,9 @@
 // partitions of that leader. Gives what the sampling source needs: each batch's size in
 // the log, each record's parts, and each record's offset and timestamp.
 import { kafka } from "../deps/kafka.ts";
-import type { BrokerNode } from "./cluster.ts";
+import type { ApiLookup } from "./api_versions.ts";
+import { hasArray, keepPartialResponse } from "./_partial.ts";
+import type { BrokerNode } from "./types.ts";
 
 export type Codec = "none" | "gzip" | "snappy" | "lz4" | "zstd";
 const CODECS: Codec[] = ["none", "gzip", "snappy", "lz4", "zstd"];
@@ -64,6 +66,12 @@ export interface FetchOptions {
 
 /** Every Fetch version the client speaks (v4–v17) takes v17's arguments. */
 type FetchApi = typeof kafka.fetchV17.api;
+type FetchResponse = kafka.fetchV17.FetchResponse;
+
+/** A cluster's client and API versions (KafkaCluster). */
+export interface FetchClient extends ApiLookup {
+  readonly admin: kafka.Admin;
+}
 
 /**
  * Fetches several partitions led by `leader` in one request; the results are in the order of
@@ -72,14 +80,14 @@ type FetchApi = typeof kafka.fetchV17.api;
  * from `records` (the batch's size and count still describe the whole batch).
  */
 export async function fetchFromLeader(
-  admin: kafka.Admin,
+  client: FetchClient,
   leader: BrokerNode,
   partitions: readonly PartitionFetch[],
   options: FetchOptions = {},
 ): Promise<(PartitionFetchResult | undefined)[]> {
   const results = new Array<PartitionFetchResult | undefined>(partitions.length);
   if (partitions.length === 0) return results;
-  const api = await fetchApi(admin);
+  const api = await client.api<FetchApi>("Fetch");
   const byId = api.version >= 13;
   /** Topic key → its name and, by partition, the index of the request in `partitions`. */
   const topics = new Map<string, { name: string; requests: Map<number, number> }>();
@@ -89,29 +97,32 @@ export async function fetchFromLeader(
     entry.requests.set(p.partition, i);
     topics.set(key, entry);
   });
-  const conn = await admin.connections.get({ host: leader.host, port: leader.port });
+  const conn = await client.admin.connections.get({ host: leader.host, port: leader.port });
   const total = partitions.reduce((s, p) => s + p.maxBytes, 0);
-  const response = await partialOnError(api.async(
-    conn,
-    0, // maxWaitMs: never wait for more data
-    1,
-    Math.min(options.maxBytes ?? 50 * 1024 * 1024, Math.max(total, 1)),
-    kafka.FetchIsolationLevels.READ_UNCOMMITTED,
-    0, // sessionId 0 + epoch -1: a sessionless fetch
-    -1,
-    [...topics].map(([topicId, t]) => ({
-      topicId,
-      partitions: [...t.requests.values()].map((i) => ({
-        partition: partitions[i]!.partition,
-        currentLeaderEpoch: -1,
-        fetchOffset: partitions[i]!.offset,
-        lastFetchedEpoch: -1,
-        partitionMaxBytes: partitions[i]!.maxBytes,
+  const response = await keepPartialResponse(
+    api.async(
+      conn,
+      0, // maxWaitMs: never wait for more data
+      1,
+      Math.min(options.maxBytes ?? 50 * 1024 * 1024, Math.max(total, 1)),
+      kafka.FetchIsolationLevels.READ_UNCOMMITTED,
+      0, // sessionId 0 + epoch -1: a sessionless fetch
+      -1,
+      [...topics].map(([topicId, t]) => ({
+        topicId,
+        partitions: [...t.requests.values()].map((i) => ({
+          partition: partitions[i]!.partition,
+          currentLeaderEpoch: -1,
+          fetchOffset: partitions[i]!.offset,
+          lastFetchedEpoch: -1,
+          partitionMaxBytes: partitions[i]!.maxBytes,
+        })),
       })),
-    })),
-    [],
-    "",
-  ));
+      [],
+      "",
+    ),
+    hasArray<FetchResponse>("responses"),
+  );
   for (const t of response.responses) {
     const entry = topics.get(t.topicId);
     if (!entry) continue;
@@ -156,43 +167,4 @@ function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
     control: (b.attributes & 0x20) !== 0,
     records,
   };
-}
-
-/**
- * The client rejects a whole response when any partition carries an error code (e.g. an
- * offset that retention deleted). The other partitions' data is still good: keep the
- * response, and let each partition's errorCode speak for itself.
- */
-async function partialOnError(
-  request: Promise<kafka.fetchV17.FetchResponse>,
-): Promise<kafka.fetchV17.FetchResponse> {
-  try {
-    return await request;
-  } catch (e) {
-    const response = (e as { response?: unknown }).response;
-    if (isFetchResponse(response)) return response;
-    throw e;
-  }
-}
-
-function isFetchResponse(value: unknown): value is kafka.fetchV17.FetchResponse {
-  return typeof value === "object" && value !== null &&
-    Array.isArray((value as { responses?: unknown }).responses);
-}
-
-const apis = new WeakMap<kafka.Admin, Promise<FetchApi>>();
-
-/** The Fetch API at the version the brokers negotiated, once per client. */
-function fetchApi(admin: kafka.Admin): Promise<FetchApi> {
-  let api = apis.get(admin);
-  if (!api) {
-    api = new Promise<FetchApi>((resolve, reject) =>
-      admin[kafka.kGetApi](
-        "Fetch",
-        (error, value) => error ? reject(error) : resolve(value as FetchApi),
-      )
-    );
-    apis.set(admin, api);
-  }
-  return api;
 }

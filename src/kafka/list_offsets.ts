@@ -1,102 +1,93 @@
 // ListOffsets straight to each partition leader, for many partitions at once: one request
-// per leader per timestamp, no metadata refresh and no option validation in between. The
-// hourly series asks for ~169 timestamps over thousands of partitions, where the client's
-// general-purpose admin.listOffsets (a metadata refresh per call) costs 10× more.
+// per leader per timestamp, no option validation in between. The hourly series asks for ~169
+// timestamps over thousands of partitions, where the client's general-purpose
+// admin.listOffsets (a metadata refresh per call) costs 10× more. Partitions whose leader
+// moved or stalled are retried after a metadata refresh (per_leader.ts); one that stays
+// unreachable is reported as failed, alone.
 import { kafka } from "../deps/kafka.ts";
-import type { BrokerNode } from "./cluster.ts";
-
-export interface LeaderPartition {
-  topic: string;
-  /** The topic UUID (Fetch v13+ addresses topics by it). */
-  topicId: string;
-  partition: number;
-  leader: BrokerNode;
-}
+import { describeError } from "../describe_error.ts";
+import { PartitionError } from "./errors.ts";
+import { hasArray, keepPartialResponse } from "./_partial.ts";
+import { type Answer, perLeader, type RetryContext } from "./per_leader.ts";
+import type { LeaderPartition } from "./types.ts";
+import type { ApiLookup } from "./api_versions.ts";
 
 /** ListOffsets' special timestamps. */
 export const EARLIEST = -2n;
 export const LATEST = -1n;
 
 type ListOffsetsApi = typeof kafka.listOffsetsV9.api;
+type ListOffsetsResponse = Awaited<ReturnType<ListOffsetsApi["async"]>>;
 
-interface LeaderGroup {
-  leader: BrokerNode;
-  /** topic → partition → index into the caller's array. */
-  index: Map<string, Map<number, number>>;
+export interface OffsetsAt {
+  /**
+   * Per partition, in the order given: the earliest offset whose timestamp is ≥ the
+   * timestamp, or -1 when no record is that late (EARLIEST and LATEST give the log start and
+   * the high watermark). -1 too for a failed partition.
+   */
+  offsets: BigInt64Array;
+  /** Index of each partition that could not be answered → why. */
+  failed: Map<number, string>;
 }
 
 export class OffsetLister {
-  #api: Promise<ListOffsetsApi> | undefined;
+  constructor(
+    private readonly admin: kafka.Admin,
+    private readonly apis: ApiLookup,
+    private readonly retry: RetryContext,
+  ) {}
 
-  constructor(private readonly admin: kafka.Admin) {}
-
-  /**
-   * The offset of every partition at `timestamp`, in the order given: the earliest offset
-   * whose timestamp is ≥ it, or -1 when no record is that late (EARLIEST and LATEST give
-   * the log start and the high watermark).
-   */
-  async at(partitions: readonly LeaderPartition[], timestamp: bigint): Promise<BigInt64Array> {
-    const out = new BigInt64Array(partitions.length).fill(-1n);
-    const api = await this.#listOffsets();
-    await Promise.all(
-      this.#grouped(partitions).map(async (g) => {
-        const conn = await this.admin.connections.get({ host: g.leader.host, port: g.leader.port });
-        const response = await api.async(
+  async at(partitions: readonly LeaderPartition[], timestamp: bigint): Promise<OffsetsAt> {
+    const out: OffsetsAt = {
+      offsets: new BigInt64Array(partitions.length).fill(-1n),
+      failed: new Map(),
+    };
+    if (partitions.length === 0) return out;
+    const api = await this.apis.api<ListOffsetsApi>("ListOffsets");
+    const answers = await perLeader(this.retry, partitions, async (leader, group) => {
+      const conn = await this.admin.connections.get({ host: leader.host, port: leader.port });
+      const byTopic = new Map<string, Map<number, number>>();
+      group.forEach((p, k) => {
+        let m = byTopic.get(p.topic);
+        if (!m) byTopic.set(p.topic, m = new Map());
+        m.set(p.partition, k);
+      });
+      const response = await keepPartialResponse(
+        api.async(
           conn,
           -1, // a consumer, not a replica
           kafka.FetchIsolationLevels.READ_UNCOMMITTED,
-          [...g.index].map(([name, partitions]) => ({
+          [...byTopic].map(([name, ps]) => ({
             name,
-            partitions: [...partitions.keys()].map((partitionIndex) => ({
+            partitions: [...ps.keys()].map((partitionIndex) => ({
               partitionIndex,
               currentLeaderEpoch: -1,
               timestamp,
             })),
           })),
-        );
-        for (const t of response.topics) {
-          const byPartition = g.index.get(t.name);
-          for (const p of t.partitions) {
-            const i = byPartition?.get(p.partitionIndex);
-            if (i === undefined) continue;
-            if (p.errorCode !== 0) {
-              throw new Error(
-                `ListOffsets for ${t.name}[${p.partitionIndex}] failed with error code ${p.errorCode}`,
-              );
-            }
-            out[i] = p.offset;
-          }
+        ),
+        hasArray<ListOffsetsResponse>("topics"),
+      );
+      const got = new Array<Answer<bigint>>(group.length);
+      for (const t of response.topics) {
+        for (const p of t.partitions) {
+          const k = byTopic.get(t.name)?.get(p.partitionIndex);
+          if (k === undefined) continue;
+          got[k] = p.errorCode === 0 ? { ok: true, value: p.offset } : {
+            ok: false,
+            error: new PartitionError(
+              p.errorCode,
+              `ListOffsets for ${t.name}[${p.partitionIndex}]`,
+            ),
+          };
         }
-      }),
-    );
-    return out;
-  }
-
-  #grouped(partitions: readonly LeaderPartition[]): LeaderGroup[] {
-    const byLeader = new Map<number, LeaderGroup>();
-    partitions.forEach((p, i) => {
-      let g = byLeader.get(p.leader.nodeId);
-      if (!g) {
-        g = { leader: p.leader, index: new Map() };
-        byLeader.set(p.leader.nodeId, g);
       }
-      let byPartition = g.index.get(p.topic);
-      if (!byPartition) {
-        byPartition = new Map();
-        g.index.set(p.topic, byPartition);
-      }
-      byPartition.set(p.partition, i);
+      return got;
     });
-    return [...byLeader.values()];
-  }
-
-  #listOffsets(): Promise<ListOffsetsApi> {
-    this.#api ??= new Promise<ListOffsetsApi>((resolve, reject) =>
-      this.admin[kafka.kGetApi](
-        "ListOffsets",
-        (error, api) => error ? reject(error) : resolve(api as ListOffsetsApi),
-      )
-    );
-    return this.#api;
+    answers.forEach((a, i) => {
+      if (a.ok) out.offsets[i] = a.value;
+      else out.failed.set(i, describeError(a.error));
+    });
+    return out;
   }
 }

@@ -5,10 +5,8 @@
 // boundaries, which the caller then looks up with ListOffsets: scanning only ever saves work.
 import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
-import { groupByLeader } from "./cluster.ts";
-import { fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
-import type { LeaderPartition } from "./list_offsets.ts";
-import type { kafka } from "../deps/kafka.ts";
+import { type FetchClient, fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
+import { groupByLeader, type LeaderPartition } from "./types.ts";
 
 export interface WindowScan {
   partition: LeaderPartition;
@@ -49,7 +47,7 @@ interface Reading extends WindowScan {
 
 /** Advances every scan as far as reading takes it; open boundaries remain for the caller. */
 export async function scanWindows(
-  admin: kafka.Admin,
+  client: FetchClient,
   scans: readonly WindowScan[],
   limits: ScanLimits = DEFAULT_SCAN_LIMITS,
 ): Promise<void> {
@@ -66,7 +64,7 @@ export async function scanWindows(
     const requests = groupByLeader(active, (r) => r.partition.leader)
       .flatMap((group) => packed(group, limits.responseBytes));
     // Two requests in flight: the broker stays busy and at most two responses are held.
-    await inLanes(requests, 2, (group) => readRound(admin, group, limits));
+    await inLanes(requests, 2, (group) => readRound(client, group, limits));
   }
 }
 
@@ -91,11 +89,11 @@ function packed(group: readonly Reading[], responseBytes: number): Reading[][] {
   return requests;
 }
 
-async function readRound(admin: kafka.Admin, group: Reading[], limits: ScanLimits) {
+async function readRound(client: FetchClient, group: Reading[], limits: ScanLimits) {
   let results: (PartitionFetchResult | undefined)[];
   try {
     results = await fetchFromLeader(
-      admin,
+      client,
       group[0]!.partition.leader,
       group.map((r) => ({
         topic: r.partition.topic,

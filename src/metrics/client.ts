@@ -1,14 +1,25 @@
 // A client for the Confluent Cloud Metrics API v2 `/query`: follows every page, waits out
 // 429s as the API asks, retries 5xx, network errors and timeouts a bounded number of times,
 // restarts a query whose page token expired, and stops at once on 401/403 with a message
-// that names the refused key (never its secret). The base URL is configuration, so tests,
+// that names the refused key (never its secret). Everything one client does ends by its
+// deadline: waits and request timeouts are cut to what is left, and a rate limit that asks
+// to wait past it fails at once. Text copied from a server's answer goes through the scrubber
+// before it reaches a message or a log line. The base URL is configuration, so tests,
 // proxies and the local emulator are reached the same way as the real API.
+import { makeScrubber, type Scrubber } from "../scrub.ts";
 import { floorToHour, HOUR_MS } from "../model/window.ts";
 import { backoffMs, errorDetail, rateLimitWait } from "./_http.ts";
 import { type Page, parsePage } from "./_page.ts";
-import { MetricsApiAuthError, MetricsApiError, MetricsApiTimeoutError } from "./errors.ts";
+import {
+  MetricsApiAuthError,
+  MetricsApiDeadlineError,
+  MetricsApiError,
+  MetricsApiTimeoutError,
+} from "./errors.ts";
 import {
   DEFAULT_METRICS_API_URL,
+  DEFAULT_METRICS_DEADLINE_MS,
+  DEFAULT_METRICS_TIMEOUT_MS,
   type FlatPoint,
   METRIC_PREFIX,
   type MetricName,
@@ -24,18 +35,29 @@ export interface MetricsApiClientOptions {
   apiKey: string;
   /** Cloud API secret; never shown, logged or put in an error. */
   apiSecret: string;
-  /** Per request (connect, answer and body); default 30 s. */
+  /** Per request (connect, answer and body); default REQUEST_TIMEOUT_SECONDS' default (30 s). */
   timeoutMs?: number;
+  /**
+   * Everything this client does (every query, page, retry and wait) ends this long after its
+   * first request; default METRICS_API_DEADLINE_SECONDS' default (900 s).
+   */
+  deadlineMs?: number;
   /** Retries of one request after 5xx, network errors or timeouts; default 4. */
   maxRetries?: number;
   /** 429s in a row for one request before giving up; default 20. */
   maxRateLimitWaits?: number;
   /** Restarts from page one after an expired page token; default 3. */
   maxRestarts?: number;
-  /** The longest single wait honoured (a longer Retry-After is cut to it); default 5 min. */
-  maxWaitMs?: number;
   logger?: (line: string) => void;
+  /**
+   * Applied to text that came from a server (error details, unreadable answers, network
+   * errors) before it is logged or thrown; by default it masks this client's own secret and
+   * `key:secret` in every encoding; a caller may pass the run's scrubber instead.
+   */
+  scrub?: Scrubber;
   sleep?: (ms: number) => Promise<void>;
+  /** Monotonic milliseconds, for the deadline; performance.now by default. */
+  now?: () => number;
   /** In [0, 1), for backoff jitter. */
   random?: () => number;
 }
@@ -69,16 +91,19 @@ export class MetricsApiClient {
   /** Totals over every query of this client, for benchmarks and the run summary. */
   readonly stats: Counters = { requests: 0, retries: 0, pages: 0, restarts: 0 };
   readonly #apiKey: string;
-  readonly #apiSecret: string;
   readonly #authorization: string;
   readonly #timeoutMs: number;
+  readonly #deadlineMs: number;
   readonly #maxRetries: number;
   readonly #maxRateLimitWaits: number;
   readonly #maxRestarts: number;
-  readonly #maxWaitMs: number;
   readonly #log: (line: string) => void;
+  readonly #scrub: Scrubber;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #now: () => number;
   readonly #random: () => number;
+  /** When the deadline ends (on the #now clock); set by the first request. */
+  #deadlineAt: number | null = null;
 
   constructor(options: MetricsApiClientOptions) {
     const base = options.baseUrl ?? DEFAULT_METRICS_API_URL;
@@ -93,19 +118,21 @@ export class MetricsApiClient {
     }
     this.baseUrl = base.replace(/\/+$/, "");
     this.#apiKey = options.apiKey;
-    this.#apiSecret = options.apiSecret;
     this.#authorization = `Basic ${
       btoa(
         String.fromCharCode(...new TextEncoder().encode(`${options.apiKey}:${options.apiSecret}`)),
       )
     }`;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_METRICS_TIMEOUT_MS;
+    this.#deadlineMs = options.deadlineMs ?? DEFAULT_METRICS_DEADLINE_MS;
     this.#maxRetries = options.maxRetries ?? 4;
     this.#maxRateLimitWaits = options.maxRateLimitWaits ?? 20;
     this.#maxRestarts = options.maxRestarts ?? 3;
-    this.#maxWaitMs = options.maxWaitMs ?? 300_000;
     this.#log = options.logger ?? (() => {});
+    this.#scrub = options.scrub ??
+      makeScrubber([options.apiSecret, `${options.apiKey}:${options.apiSecret}`]);
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#now = options.now ?? (() => performance.now());
     this.#random = options.random ?? Math.random;
   }
 
@@ -178,11 +205,14 @@ export class MetricsApiClient {
       token === null ? "" : `?page_token=${encodeURIComponent(token)}`
     }`;
     const pageNo = counters.pages + 1;
+    this.#deadlineAt ??= this.#now() + this.#deadlineMs;
     let failures = 0;
     let rateLimited = 0;
     for (;;) {
+      // The request may take what is left of the deadline, if that is less than its timeout.
+      const timeoutMs = Math.min(this.#timeoutMs, Math.round(this.#left()));
       counters.requests++;
-      const signal = AbortSignal.timeout(this.#timeoutMs);
+      const signal = AbortSignal.timeout(timeoutMs);
       let status: number;
       let statusText: string;
       let headers: Headers;
@@ -203,8 +233,11 @@ export class MetricsApiClient {
       } catch (e) {
         const timedOut = signal.aborted;
         const why = timedOut
-          ? `no answer within ${this.#timeoutMs} ms`
-          : this.#mask(e instanceof Error ? e.message : String(e));
+          ? `no answer within ${timeoutMs} ms`
+          : this.#scrub(e instanceof Error ? e.message : String(e));
+        if (timedOut && timeoutMs < this.#timeoutMs) {
+          throw this.#deadlineError(`${why} on page ${pageNo}`, null, why);
+        }
         if (failures >= this.#maxRetries) {
           if (timedOut) {
             throw new MetricsApiTimeoutError(
@@ -225,6 +258,7 @@ export class MetricsApiClient {
           counters,
           backoffMs(failures, this.#random),
           `${why} on page ${pageNo}`,
+          { status: null, detail: why },
         );
         continue;
       }
@@ -235,19 +269,24 @@ export class MetricsApiClient {
           counters.pages++;
           return { kind: "page", page };
         }
+        const problem = this.#scrub(page);
         if (failures >= this.#maxRetries) {
           throw new MetricsApiError(
-            `The Metrics API sent an unreadable answer: ${page}`,
+            `The Metrics API sent an unreadable answer: ${problem}`,
             status,
-            page,
+            problem,
           );
         }
         failures++;
-        await this.#retryWait(counters, backoffMs(failures, this.#random), page);
+        await this.#retryWait(counters, backoffMs(failures, this.#random), problem, {
+          status,
+          detail: problem,
+        });
         continue;
       }
 
-      const detail = this.#mask(errorDetail(text, statusText));
+      // Scrubbed whole before errorDetail shortens it: a secret cut in two would escape.
+      const detail = this.#scrub(errorDetail(this.#scrub(text), statusText));
       if (status === 401 || status === 403) throw this.#authError(status, detail, body);
       if (status === 429) {
         if (rateLimited >= this.#maxRateLimitWaits) {
@@ -261,9 +300,26 @@ export class MetricsApiClient {
         }
         rateLimited++;
         const asked = rateLimitWait(headers, Date.now());
-        const ms = Math.min(this.#maxWaitMs, asked?.ms ?? backoffMs(rateLimited, this.#random));
-        const why = asked ? `${asked.source} ${(asked.ms / 1000).toFixed(1)} s` : "no wait header";
-        await this.#retryWait(counters, ms, `429 rate limited on page ${pageNo} (${why})`);
+        const left = this.#left();
+        if (asked !== null && asked.ms >= left) {
+          // Sleeping would only end in the deadline error, later: say so now.
+          throw new MetricsApiDeadlineError(
+            `The Metrics API asked to wait ${seconds(asked.ms)} s (${asked.source}) before ` +
+              `page ${pageNo}, which is past the deadline of METRICS_API_DEADLINE_SECONDS ` +
+              `(${seconds(left)} s left of ${seconds(this.#deadlineMs)} s): the API's rate ` +
+              "limit is used up, perhaps by other jobs with the same key. Run again once it " +
+              "has reset, or raise METRICS_API_DEADLINE_SECONDS if waiting that long is fine.",
+            429,
+            detail,
+            this.#deadlineMs,
+          );
+        }
+        const ms = asked?.ms ?? backoffMs(rateLimited, this.#random);
+        const why = asked ? `${asked.source} ${seconds(asked.ms)} s` : "no wait header";
+        await this.#retryWait(counters, ms, `429 rate limited on page ${pageNo} (${why})`, {
+          status,
+          detail,
+        });
         continue;
       }
       if (status >= 500 || status === 408) {
@@ -281,6 +337,7 @@ export class MetricsApiClient {
           counters,
           backoffMs(failures, this.#random),
           `HTTP ${status} on page ${pageNo} (${detail})`,
+          { status, detail },
         );
         continue;
       }
@@ -296,10 +353,38 @@ export class MetricsApiClient {
     }
   }
 
-  async #retryWait(counters: Counters, ms: number, why: string): Promise<void> {
+  /** Milliseconds left of the deadline (the full deadline before the first request). */
+  #left(): number {
+    return this.#deadlineAt === null
+      ? this.#deadlineMs
+      : Math.max(0, this.#deadlineAt - this.#now());
+  }
+
+  /**
+   * Waits before a retry, unless the wait would reach the deadline: then the retry could not
+   * happen, and the client fails at once with `last`, the failure it would have retried.
+   */
+  async #retryWait(
+    counters: Counters,
+    ms: number,
+    why: string,
+    last: { status: number | null; detail: string },
+  ): Promise<void> {
+    if (ms >= this.#left()) throw this.#deadlineError(why, last.status, last.detail);
     counters.retries++;
-    this.#log(`Metrics API: ${why}; retrying in ${(ms / 1000).toFixed(1)} s`);
+    this.#log(`Metrics API: ${why}; retrying in ${seconds(ms)} s`);
     await this.#sleep(ms);
+  }
+
+  #deadlineError(why: string, status: number | null, detail: string): MetricsApiDeadlineError {
+    return new MetricsApiDeadlineError(
+      `The Metrics API queries of this cluster ran out of their deadline ` +
+        `(METRICS_API_DEADLINE_SECONDS, ${seconds(this.#deadlineMs)} s) before an answer: ` +
+        `${why}. Check the API's status and run again, or raise METRICS_API_DEADLINE_SECONDS.`,
+      status,
+      detail,
+      this.#deadlineMs,
+    );
   }
 
   #authError(status: 401 | 403, detail: string, body: MetricsQuery): MetricsApiAuthError {
@@ -311,13 +396,13 @@ export class MetricsApiClient {
         clustersOf(body.filter).join(", ") || "the queried resources"
       } (403: ${detail}). Give the key the MetricsViewer role for that cluster, or check the ` +
         `cluster id.`;
-    return new MetricsApiAuthError(this.#mask(message), status, detail, this.#apiKey);
+    return new MetricsApiAuthError(this.#scrub(message), status, detail, this.#apiKey);
   }
+}
 
-  /** Removes the secret from text that came from elsewhere (a server could echo it). */
-  #mask(text: string): string {
-    return this.#apiSecret.length > 0 ? text.replaceAll(this.#apiSecret, "***") : text;
-  }
+/** Milliseconds as seconds for messages, to a tenth: 86400, 0.4, 899.2. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /**

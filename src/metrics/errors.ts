@@ -1,5 +1,6 @@
 // Typed failures of the Metrics API client. Messages name what was refused and what the API
-// said, and never contain the API secret (the client masks it even if a server echoes it).
+// said, and never contain the API secret (the client scrubs what a server echoes, in every
+// encoding).
 
 /** Any failure of a Metrics API query; `status` is null when no HTTP answer came back. */
 export class MetricsApiError extends Error {
@@ -35,5 +36,19 @@ export class MetricsApiTimeoutError extends MetricsApiError {
     super(message, null, `no answer within ${timeoutMs} ms`);
     this.name = "MetricsApiTimeoutError";
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The client's deadline (METRICS_API_DEADLINE_SECONDS) ended, or a rate limit asked to wait
+ * past it: retrying within this run cannot help.
+ */
+export class MetricsApiDeadlineError extends MetricsApiError {
+  readonly deadlineMs: number;
+
+  constructor(message: string, status: number | null, detail: string, deadlineMs: number) {
+    super(message, status, detail);
+    this.name = "MetricsApiDeadlineError";
+    this.deadlineMs = deadlineMs;
   }
 }

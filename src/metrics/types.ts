@@ -2,6 +2,10 @@
 
 export const METRIC_PREFIX = "io.confluent.kafka.server/";
 export const DEFAULT_METRICS_API_URL = "https://api.telemetry.confluent.cloud";
+/** One HTTP request's time (REQUEST_TIMEOUT_SECONDS). */
+export const DEFAULT_METRICS_TIMEOUT_MS = 30_000;
+/** Everything the client does for one cluster (METRICS_API_DEADLINE_SECONDS). */
+export const DEFAULT_METRICS_DEADLINE_MS = 900_000;
 export const QUERY_PATH = "/v2/metrics/cloud/query";
 
 /** The metrics this tool reads, by their short name. */

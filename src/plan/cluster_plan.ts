@@ -1,6 +1,7 @@
 // The plan of one cluster's analysis: its brokers and the selected topics with their
 // partitions, leaders and configs, read once before any topic is measured.
-import type { BrokerNode, KafkaCluster } from "../kafka/cluster.ts";
+import type { KafkaCluster } from "../kafka/cluster.ts";
+import type { BrokerNode } from "../kafka/types.ts";
 import { selectTopics } from "./topic_filter.ts";
 
 export interface TopicPlan {
@@ -30,20 +31,16 @@ export async function planCluster(
   cluster: KafkaCluster,
   options: PlanOptions,
 ): Promise<ClusterPlan> {
-  const { clusterId, brokers } = await cluster.describe();
-  const names = selectTopics(
-    await cluster.listTopics(options.includeInternalTopics),
-    options.topicFilter,
-    options.includeInternalTopics,
-  );
-  const [partitions, configs] = await Promise.all([
-    cluster.partitions(names),
-    cluster.configs(names),
-  ]);
+  // One Metadata request gives the brokers and every topic with its partitions' leaders.
+  const { clusterId, brokers, topics: partitions } = await cluster.metadata(null);
+  const listed = [...partitions].filter(([, t]) => options.includeInternalTopics || !t.isInternal)
+    .map(([name]) => name).sort();
+  const names = selectTopics(listed, options.topicFilter, options.includeInternalTopics);
+  const configs = await cluster.configs(names);
   const topics: TopicPlan[] = [];
   for (const name of names) {
     const p = partitions.get(name);
-    if (!p) continue; // deleted between listing and describing
+    if (!p) continue;
     const c = configs.get(name);
     topics.push({
       name,

@@ -9,11 +9,13 @@ export interface ReportFileNames {
 }
 
 /**
- * Keeps [A-Za-z0-9._-] and turns anything else into "_", so an id can never name another
- * directory ("/", "\\") or a character some file system refuses.
+ * Keeps [A-Za-z0-9._-] and turns any other character (one "_" per code point) into "_", so an
+ * id can never name another directory ("/", "\\") or hold a character some file system
+ * refuses, and the name's length in bytes is the id's in characters. Two ids may map to the
+ * same name (`a/b`, `a_b`; `A` and `a` where case is ignored): config/ refuses such pairs.
  */
 export function safeClusterId(clusterId: string): string {
-  return clusterId.replace(/[^A-Za-z0-9._-]/g, "_") || "_";
+  return clusterId.replace(/[^A-Za-z0-9._-]/gu, "_") || "_";
 }
 
 /** The names (not paths) of one cluster's reports; `analysisTime` is epoch milliseconds. */

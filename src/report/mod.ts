@@ -16,4 +16,4 @@ export { renderMarkdown } from "./markdown.ts";
 export { reportFileNames, safeClusterId } from "./files.ts";
 export type { ReportFileNames } from "./files.ts";
 export { writeClusterReports } from "./writer.ts";
-export type { ReportFormat, ReportFs } from "./writer.ts";
+export type { ReportFormat, ReportFs, WriteOptions } from "./writer.ts";

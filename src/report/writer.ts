@@ -1,6 +1,7 @@
 // Writes one cluster's reports into the output directory: the only report module that does
 // I/O. Each file appears whole or not at all (written under a temporary name in the same
-// directory, then renamed), so a reader never picks up half a report.
+// directory, then renamed), so a reader never picks up half a report. Every file's text goes
+// through the run's scrubber first, like every other output.
 
 import { join } from "node:path";
 import { renderDetailCsv } from "./detail_csv.ts";
@@ -28,6 +29,13 @@ const denoFs: ReportFs = {
   remove: (path) => Deno.remove(path),
 };
 
+export interface WriteOptions {
+  /** The file operations; Deno's by default. */
+  fs?: ReportFs;
+  /** Masks secrets in each file's text (the CLI's scrubber); none by default. */
+  scrub?: (text: string) => string;
+}
+
 /**
  * Renders the requested formats and writes them into `outputDir` (created if missing),
  * replacing files of the same name. Returns the paths written, in the order
@@ -38,8 +46,10 @@ export async function writeClusterReports(
   report: ClusterReport,
   outputDir: string,
   formats: ReadonlySet<ReportFormat>,
-  fs: ReportFs = denoFs,
+  options: WriteOptions = {},
 ): Promise<string[]> {
+  const fs = options.fs ?? denoFs;
+  const scrub = options.scrub ?? ((text: string) => text);
   const names = reportFileNames(report.clusterId, report.analysisTime);
   const files: [name: string, text: string][] = [];
   if (formats.has("csv")) {
@@ -53,10 +63,18 @@ export async function writeClusterReports(
   const written: string[] = [];
   for (const [name, text] of files) {
     const path = join(outputDir, name);
-    await writeAtomically(fs, path, join(outputDir, `.${name}.${crypto.randomUUID()}.tmp`), text);
+    await writeAtomically(fs, path, join(outputDir, temporaryName()), scrub(text));
     written.push(path);
   }
   return written;
+}
+
+/**
+ * A short temporary name: not the final name plus a suffix, which could pass the 255 bytes
+ * a file name may have when the final name is near it.
+ */
+function temporaryName(): string {
+  return `.kpr-${crypto.randomUUID()}.tmp`;
 }
 
 async function writeAtomically(fs: ReportFs, path: string, temp: string, text: string) {

@@ -9,14 +9,20 @@ import { MetricsApiClient } from "../metrics/client.ts";
 import { MetricsApiAuthError } from "../metrics/errors.ts";
 import { measureByMetrics } from "../sources/confluent_metrics.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
-import type { KafkaConnection } from "../kafka/connection.ts";
+import { type KafkaConnection, tuningFor } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
 import { type RunStats, summarizeCluster } from "../model/summary.ts";
 import { floorToHour, measurementWindow } from "../model/window.ts";
 import { type ChunkLimits, chunkLimitsFor, chunkTopics } from "../plan/chunks.ts";
 import { planCluster } from "../plan/cluster_plan.ts";
 import type { ClusterReport } from "../report/types.ts";
-import { type ChunkMeasurer, inThisThread, type MeasureContext } from "../scheduler/measure.ts";
+import {
+  type ChunkMeasurer,
+  clusterHosts,
+  inThisThread,
+  type MeasureContext,
+} from "../scheduler/measure.ts";
+import { deniedHosts, deniedHostsMessage } from "./_reachable.ts";
 import { describeError } from "../describe_error.ts";
 import { reportParameters } from "./parameters.ts";
 
@@ -56,9 +62,13 @@ export async function analyzeCluster(
     windowEnd: floorToHour(options.analysisTime),
     parameters: reportParameters(settings),
   };
-  const cluster = new KafkaCluster(connection);
+  const cluster = new KafkaCluster(connection, tuningFor(settings.requestTimeoutMs));
   try {
     const plan = await planCluster(cluster, settings);
+    if (settings.method === "sampling") {
+      const denied = deniedHosts(clusterHosts(connection, plan.brokers));
+      if (denied.length > 0) throw new Error(deniedHostsMessage(denied));
+    }
     options.onPlan?.(plan.topics.length);
     const ctx: MeasureContext = {
       connection,
@@ -66,6 +76,7 @@ export async function analyzeCluster(
       analysisTime: options.analysisTime,
       samplingDays: settings.model.samplingDays,
       limits: settings.sampling,
+      timeoutMs: settings.requestTimeoutMs,
       windowOf: (t) =>
         measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs),
     };
@@ -128,6 +139,8 @@ function fromMetricsApi(
     baseUrl: settings.metricsApiUrl,
     apiKey: credential.apiKey,
     apiSecret: credential.apiSecret,
+    timeoutMs: settings.requestTimeoutMs,
+    deadlineMs: settings.metricsApiDeadlineMs,
     ...(options.log ? { logger: options.log } : {}),
   });
   return (topics) =>

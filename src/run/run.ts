@@ -36,6 +36,8 @@ export interface RunOptions {
   chunkLimits?: ChunkLimits;
   /** Overrides WORKERS (the benchmark compares pool sizes). */
   workers?: number;
+  /** Masks secrets in every report file (the CLI's scrubber); none by default. */
+  scrub?: (text: string) => string;
 }
 
 export interface ClusterOutcome {
@@ -116,6 +118,7 @@ export async function runAnalysis(
         analysisTime,
         formats,
         options.chunkLimits,
+        options.scrub,
       );
       if (outcome.failed) failedClusters++;
       outcomes[i] = outcome;
@@ -163,6 +166,7 @@ async function runCluster(
   analysisTime: number,
   formats: ReadonlySet<ReportFormat>,
   chunkLimits: ChunkLimits | undefined,
+  scrub: ((text: string) => string) | undefined,
 ): Promise<ClusterOutcome> {
   const { settings } = config;
   const id = connection.clusterId;
@@ -190,17 +194,24 @@ async function runCluster(
     },
   });
   tracker.finished(id, report.error === null);
-  if (report.error !== null) {
-    clog.error(`cluster ${id} failed: ${report.error}`);
-    return { report, files: [], failed: true };
+  const failed = report.error !== null;
+  if (failed) clog.error(`cluster ${id} failed: ${report.error}`);
+  else {
+    for (const row of summaryStats(report.summary, report.run)) {
+      clog.info(`${id}   ${row.stat}: ${String(row.value)}`);
+    }
   }
-  for (const row of summaryStats(report.summary, report.run)) {
-    clog.info(`${id}   ${row.stat}: ${String(row.value)}`);
-  }
+  // A failed cluster's reports are written too: the summary's `error` row and the JSON's
+  // `error` say why it has no topics, in the files a nightly job collects.
   try {
-    const files = await writeClusterReports(report, settings.outputDir, formats);
+    const files = await writeClusterReports(
+      report,
+      settings.outputDir,
+      formats,
+      scrub ? { scrub } : {},
+    );
     for (const f of files) clog.info(`report written: ${f}`);
-    return { report, files, failed: false };
+    return { report, files, failed };
   } catch (e) {
     clog.error(
       `cluster ${id}: could not write reports to ${settings.outputDir}: ${describeError(e)}`,

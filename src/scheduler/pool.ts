@@ -49,8 +49,17 @@ export class WorkerPool {
     if (options.size < 1) throw new RangeError("a worker pool needs at least one worker");
   }
 
-  /** Runs a task on a worker of `cluster` that may reach `hosts` (`host:port`) only. */
-  async run(cluster: string, hosts: readonly string[], task: MeasureTask): Promise<Reply> {
+  /**
+   * Runs a task on a worker of `cluster` that may reach `hosts` (`host:port`) only. A worker
+   * whose reply `healthy` rejects (it reported failures) is not reused, like one that died:
+   * its connections may be what failed.
+   */
+  async run(
+    cluster: string,
+    hosts: readonly string[],
+    task: MeasureTask,
+    healthy: (reply: Reply) => boolean = () => true,
+  ): Promise<Reply> {
     const slot = await this.#acquire(cluster, hosts);
     try {
       const reply = await this.#send(slot, { v: PROTOCOL_VERSION, type: "measure", task });
@@ -59,6 +68,7 @@ export class WorkerPool {
       }
       if (reply.type === "closed") throw new WorkerFailure("worker closed during a task");
       addCounts(this.requests, reply.requests);
+      if (!healthy(reply)) await this.#retire(slot);
       return reply;
     } catch (e) {
       // A worker that failed a task is not trusted with another.

@@ -2,12 +2,12 @@
 // A union discriminated on `type`; every message carries the protocol version so a worker
 // loaded from a different release is refused instead of misread.
 import type { SamplingLimits } from "../config/types.ts";
-import type { BrokerNode } from "../kafka/cluster.ts";
+import type { BrokerNode } from "../kafka/types.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface MeasureTask {
   /** Unique per run. */
@@ -20,6 +20,8 @@ export interface MeasureTask {
   analysisTime: number;
   samplingDays: number;
   limits: SamplingLimits;
+  /** The one timeout of a Kafka connection and request, milliseconds. */
+  timeoutMs: number;
 }
 
 export type ToWorker =

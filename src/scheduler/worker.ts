@@ -3,6 +3,7 @@
 // cluster's hosts only; see pool.ts.
 /// <reference lib="deno.worker" />
 import { KafkaCluster } from "../kafka/cluster.ts";
+import { tuningFor } from "../kafka/connection.ts";
 import { countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import { describeError } from "../describe_error.ts";
 import { measureBySampling } from "../sources/sampling.ts";
@@ -15,7 +16,11 @@ function clusterFor(task: MeasureTask): KafkaCluster {
   const key = JSON.stringify([task.connection.clusterId, task.connection.bootstrapServers]);
   let cluster = clusters.get(key);
   if (!cluster) {
-    cluster = new KafkaCluster(task.connection);
+    // The main thread planned with this cluster: it is reachable, so failures are retried.
+    cluster = new KafkaCluster(task.connection, {
+      ...tuningFor(task.timeoutMs),
+      knownReachable: true,
+    });
     clusters.set(key, cluster);
   }
   return cluster;

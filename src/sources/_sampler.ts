@@ -2,15 +2,28 @@
 // partition's window (one bounded fetch per point, never every record), in rounds where one
 // Fetch per leader broker carries every partition still sampling. SAMPLING_* limits bound it: records inspected
 // per topic, empty fetches in a row per partition, the time of one fetch, and failed
-// fetches in a row per topic.
+// fetches in a row per topic. A partition whose leader may be moving (a retriable error
+// code, a lost or refused connection, a fetch that timed out) is read again after a backoff
+// and a metadata refresh, until the cluster's retry budget runs out; only timeouts and other
+// errors count as failed fetches, a leader handing over does not.
 import { inLanes } from "../in_lanes.ts";
 import type { SamplingLimits } from "../config/types.ts";
 import { describeError } from "../describe_error.ts";
-import { groupByLeader } from "../kafka/cluster.ts";
-import type { LeaderPartition } from "../kafka/list_offsets.ts";
-import { fetchFromLeader, type PartitionFetch, type PartitionFetchResult } from "../kafka/fetch.ts";
-import { kafka } from "../deps/kafka.ts";
+import { errorCodeName, isRetriable, isRetriableCode } from "../kafka/errors.ts";
+import {
+  type FetchClient,
+  fetchFromLeader,
+  type PartitionFetch,
+  type PartitionFetchResult,
+} from "../kafka/fetch.ts";
+import { type RetryContext, retryDelayMs } from "../kafka/per_leader.ts";
+import { groupByLeader, type LeaderPartition } from "../kafka/types.ts";
 import type { SampleStats } from "../model/measurement.ts";
+
+/** What sampling needs of a cluster (KafkaCluster). */
+export type SamplingClient =
+  & FetchClient
+  & Pick<RetryContext, "refreshLeaders" | "suspect" | "retryBudgetMs">;
 
 export interface SampleTarget extends LeaderPartition {
   /** The partition's offsets at the window's start and end. */
@@ -58,6 +71,12 @@ interface PartitionState {
   done: boolean;
   /** The least this partition's fetches ask for; grows when a batch did not fit. */
   minBytes: number;
+  /** Its leader may be moving: refresh it before reading again. */
+  moving: boolean;
+  /** Refreshes since it last read well, for the backoff. */
+  refreshes: number;
+  /** When its reads started failing (epoch ms), for the retry budget; null while they work. */
+  failingSince: number | null;
 }
 
 const MIN_FETCH_BYTES = 1024;
@@ -66,7 +85,7 @@ const MAX_FETCH_BYTES = 1024 * 1024;
 const GROWN_FETCH_BYTES = 16 * 1024 * 1024;
 
 export async function sampleTopics(
-  admin: kafka.Admin,
+  client: SamplingClient,
   targets: readonly SampleTarget[],
   options: SamplerOptions,
 ): Promise<Map<string, TopicSample>> {
@@ -74,8 +93,12 @@ export async function sampleTopics(
   const timeoutMs = Math.max(1, options.limits.timeoutSeconds * 1000);
   const perRequest = options.maxPartitionsPerRequest ?? 250;
   for (;;) {
-    const active = partitions.filter((s) => !s.done && !s.topic.stopped && s.topic.remaining > 0);
-    if (active.length === 0) break;
+    const open = partitions.filter((s) => !s.done && !s.topic.stopped && s.topic.remaining > 0);
+    if (open.length === 0) break;
+    const moving = open.filter((s) => s.moving);
+    if (moving.length > 0) await followLeaders(client, moving);
+    const active = open.filter((s) => !s.moving);
+    if (active.length === 0) continue;
     const requests: PartitionState[][] = [];
     for (const group of groupByLeader(active, (s) => s.target.leader)) {
       for (let i = 0; i < group.length; i += perRequest) {
@@ -84,9 +107,36 @@ export async function sampleTopics(
     }
     // Two requests in flight: the broker stays busy, and at most two decoded responses
     // are held at once (each can carry hundreds of partitions' batches).
-    await inLanes(requests, 2, (group) => fetchRound(admin, group, timeoutMs, options));
+    await inLanes(requests, 2, (group) => fetchRound(client, group, timeoutMs, options));
   }
   return new Map([...topics].map(([name, t]) => [name, t.sample]));
+}
+
+/**
+ * One metadata refresh for the partitions whose leader may be moving, after a backoff; they
+ * are read again at whichever broker leads them now, unless the retry budget has run out.
+ */
+async function followLeaders(client: SamplingClient, moving: PartitionState[]): Promise<void> {
+  const attempt = Math.min(...moving.map((s) => s.refreshes));
+  await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+  // A refresh that fails leaves the leaders as they were; the budget still runs out.
+  await client.refreshLeaders(moving.map((s) => s.target)).catch(() => {});
+  const now = Date.now();
+  for (const s of moving) {
+    s.refreshes++;
+    if (now - (s.failingSince ?? now) > client.retryBudgetMs) {
+      s.done = true;
+      s.topic.sample.lastError = `${s.target.topic}[${s.target.partition}]: its leader stayed ` +
+        `unreachable for ${Math.round(client.retryBudgetMs / 1000)} s`;
+    }
+    s.moving = false;
+  }
+}
+
+/** Marks a partition whose leader may be moving (see followLeaders). */
+function startMoving(s: PartitionState): void {
+  s.moving = true;
+  s.failingSince ??= Date.now();
 }
 
 function initialState(targets: readonly SampleTarget[], options: SamplerOptions) {
@@ -145,13 +195,16 @@ function initialState(targets: readonly SampleTarget[], options: SamplerOptions)
       nulls: 0,
       done: false,
       minBytes: MIN_FETCH_BYTES,
+      moving: false,
+      refreshes: 0,
+      failingSince: null,
     });
   }
   return { topics, partitions };
 }
 
 async function fetchRound(
-  admin: kafka.Admin,
+  client: SamplingClient,
   group: PartitionState[],
   timeoutMs: number,
   options: SamplerOptions,
@@ -166,14 +219,24 @@ async function fetchRound(
   let results: (PartitionFetchResult | undefined)[];
   try {
     results = await withTimeout(
-      fetchFromLeader(admin, group[0]!.target.leader, requests),
+      fetchFromLeader(client, group[0]!.target.leader, requests),
       timeoutMs,
     );
   } catch (e) {
-    for (const topic of new Set(group.map((s) => s.topic))) {
+    // The broker may be gone, stalled or handing over: ask metadata who leads now. A lost
+    // connection is the leader moving; a timeout or another error is a failed fetch.
+    const timedOut = e instanceof SampleTimeoutError;
+    const moved = !timedOut && isRetriable(e);
+    if (timedOut || moved) {
+      client.suspect(group[0]!.target.leader);
+      for (const s of group) startMoving(s);
+    }
+    const topics = new Set(group.map((s) => s.topic));
+    for (const topic of topics) {
+      topic.sample.lastError = describeError(e);
+      if (moved) continue;
       topic.failedInRow++;
       topic.sample.failures++;
-      topic.sample.lastError = describeError(e);
       if (topic.failedInRow >= options.limits.maxContinuousFailedBatches) topic.stopped = true;
     }
     return;
@@ -187,6 +250,16 @@ async function fetchRound(
 
 /** Takes what one fetch returned for a partition into its topic's sample. */
 function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimits): void {
+  if (r.errorCode !== 0 && isRetriableCode(r.errorCode)) {
+    // Its leader moved: the same point again, from the new leader.
+    startMoving(s);
+    s.topic.sample.lastError = `${s.target.topic}[${s.target.partition}]: ${
+      errorCodeName(r.errorCode)
+    }`;
+    return;
+  }
+  s.refreshes = 0;
+  s.failingSince = null;
   s.topic.sample.fetches++;
   const withRecords = r.errorCode === 0
     ? r.batches.filter((b) => !b.control && b.records.length > 0)
@@ -258,10 +331,17 @@ function fetchBytes(s: PartitionState): number {
   return Math.max(s.minBytes, Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, want)));
 }
 
+class SampleTimeoutError extends Error {
+  override name = "SampleTimeoutError";
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`fetch timed out after ${ms / 1000} s`)), ms);
+    timer = setTimeout(
+      () => reject(new SampleTimeoutError(`fetch timed out after ${ms / 1000} s`)),
+      ms,
+    );
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

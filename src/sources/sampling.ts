@@ -2,10 +2,11 @@
 // per hour come from the offset at every hour boundary (ListOffsets by timestamp, or a light
 // partition's own record timestamps: kafka/hourly_offsets.ts); log bytes per record come from
 // a bounded sample of record batches read by offset with no consumer group. Returns the same
-// TopicMeasurement as every other source.
+// TopicMeasurement as every other source. A topic fails only when one of its own partitions
+// stays unreachable; its neighbours in the chunk are measured all the same.
 import type { SamplingLimits } from "../config/types.ts";
-import { type BrokerNode, type KafkaCluster, partitionKey } from "../kafka/cluster.ts";
-import type { LeaderPartition } from "../kafka/list_offsets.ts";
+import type { KafkaCluster } from "../kafka/cluster.ts";
+import { type BrokerNode, type LeaderPartition, partitionKey } from "../kafka/types.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS } from "../model/window.ts";
@@ -37,40 +38,58 @@ export async function measureBySampling(
   const boundaries: number[] = [];
   for (let h = earliest; h <= end; h += HOUR_MS) boundaries.push(h);
 
+  // A partition without a leader at planning time (its broker down) may have one by now.
   const nodes = new Map(brokers.map((b) => [b.nodeId, b]));
-  const measurable: TopicPlan[] = [];
-  const failed: TopicMeasurement[] = [];
-  for (const t of topics) {
-    const missing = t.leaders.findIndex((l) => !nodes.has(l));
-    if (missing >= 0) {
-      failed.push(
-        errorMeasurement(t, windows.get(t.name)!, `partition ${missing} has no available leader`),
-      );
-    } else measurable.push(t);
-  }
-
-  const partitionsOf: LeaderPartition[][] = measurable.map((t) =>
-    t.leaders.map((leader, partition) => ({
-      topic: t.name,
-      topicId: t.topicId,
-      partition,
-      leader: nodes.get(leader)!,
-    }))
+  const placeholder = brokers[0] ?? { nodeId: -1, host: "", port: 0 };
+  const leaderless: LeaderPartition[] = [];
+  const partitionsOf: LeaderPartition[][] = topics.map((t) =>
+    t.leaders.map((leader, partition) => {
+      const p = { topic: t.name, topicId: t.topicId, partition, leader: nodes.get(leader) };
+      if (p.leader) return p as LeaderPartition;
+      const without = { ...p, leader: placeholder };
+      leaderless.push(without);
+      return without;
+    })
   );
+  if (leaderless.length > 0) await cluster.refreshLeaders(leaderless).catch(() => {});
+
   let offsets: Map<string, bigint[]>;
+  let unreadable: Map<string, string>;
   try {
-    offsets = await boundaryOffsets(cluster, partitionsOf.flat(), boundaries);
+    ({ offsets, failed: unreadable } = await boundaryOffsets(
+      cluster,
+      partitionsOf.flat(),
+      boundaries,
+    ));
   } catch (e) {
     const reason = `could not list offsets by timestamp: ${describeError(e)}`;
-    return [...failed, ...measurable.map((t) => errorMeasurement(t, windows.get(t.name)!, reason))];
+    return topics.map((t) => errorMeasurement(t, windows.get(t.name)!, reason));
   }
 
+  const failed: TopicMeasurement[] = [];
+  const measurable: { t: TopicPlan; partitions: LeaderPartition[] }[] = [];
+  topics.forEach((t, i) => {
+    const parts = partitionsOf[i]!;
+    const bad = parts.find((p) => unreadable.has(partitionKey(p.topic, p.partition)));
+    if (bad === undefined) measurable.push({ t, partitions: parts });
+    else {
+      const why = unreadable.get(partitionKey(bad.topic, bad.partition));
+      failed.push(
+        errorMeasurement(
+          t,
+          windows.get(t.name)!,
+          `partition ${bad.partition} could not be read: ${why}`,
+        ),
+      );
+    }
+  });
+
   const targets: SampleTarget[] = [];
-  const counted = measurable.map((t, i) => {
+  const counted = measurable.map(({ t, partitions }) => {
     const w = windows.get(t.name)!;
     const first = (w.start - earliest) / HOUR_MS;
     const last = boundaries.length - 1;
-    const perPartition = partitionsOf[i]!.map((p) => {
+    const perPartition = partitions.map((p) => {
       const o = offsets.get(partitionKey(p.topic, p.partition)) ?? [];
       targets.push({ ...p, startOffset: o[first] ?? 0n, endOffset: o[last] ?? 0n });
       return countsBetween(o.slice(first));
@@ -78,7 +97,7 @@ export async function measureBySampling(
     return { t, w, perPartition };
   });
 
-  const samples = await sampleTopics(cluster.admin, targets, { limits: options.limits });
+  const samples = await sampleTopics(cluster, targets, { limits: options.limits });
 
   return [
     ...failed,

@@ -1,7 +1,8 @@
 // Many clusters in one run: the local broker over SASL_SSL, a second broker started for this
 // test over PLAINTEXT, and a third entry pointing at a closed port. Each reachable cluster
-// gets its reports, the unreachable one is reported with its reason, the run ends with the
-// multi-cluster summary and exits 3. Also: live progress on a terminal, plain lines off it.
+// gets its reports, the unreachable one is reported with its reason (in the log, and in its
+// own summary CSV and JSON report, so nothing is lost), the run ends with the multi-cluster
+// summary and exits 3. Also: live progress on a terminal, plain lines off it.
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
 import { kafkaCredentials, runCli } from "../support/cli.ts";
@@ -70,7 +71,18 @@ Deno.test("three clusters: two analysed with their reports, one unreachable; exi
     const files = [...Deno.readDirSync(join(cwd, "reports"))].map((e) => e.name).sort();
     assertEquals(files.filter((f) => f.startsWith("first-")).length, 3);
     assertEquals(files.filter((f) => f.startsWith("second-")).length, 3);
-    assertEquals(files.filter((f) => f.startsWith("gone-")).length, 0);
+    // The failed cluster's reports say why it has no topics.
+    const gone = files.filter((f) => f.startsWith("gone-"));
+    assertEquals(gone.length, 3, gone.join(", "));
+    const summary = await Deno.readTextFile(
+      join(cwd, "reports", gone.find((f) => f.endsWith("-summary-report.csv"))!),
+    );
+    assertMatch(summary, /\nerror,[^\n]*ECONNREFUSED/);
+    const goneJson: JsonReport = JSON.parse(
+      await Deno.readTextFile(join(cwd, "reports", gone.find((f) => f.endsWith(".json"))!)),
+    );
+    assertMatch(goneJson.error ?? "", /ECONNREFUSED/);
+    assertEquals(goneJson.topics, []);
     for (const id of ["first", "second"]) {
       const report: JsonReport = JSON.parse(
         await Deno.readTextFile(

@@ -198,10 +198,15 @@ Deno.test("a broker outside the allowed hosts fails naming --allow-net and the h
   assertStringIncludes(r.stderr, "cluster perm-denied failed");
   assertStringIncludes(r.stderr, `--allow-net=${info.plaintextBootstrap}`);
   assertNoStack(r);
-  assert(!(await exists(join(r.cwd, "reports"))), "no reports for a failed cluster");
+  // The failed cluster's reports are written all the same, and say why.
+  const reports = join(r.cwd, "reports");
+  const files = [...Deno.readDirSync(reports)].map((e) => e.name);
+  assertEquals(files.filter((f) => f.startsWith("perm-denied-")).length, 3, files.join(", "));
+  const summary = files.find((f) => f.endsWith("-summary-report.csv"))!;
+  assertStringIncludes(await Deno.readTextFile(join(reports, summary)), "--allow-net=");
 });
 
-Deno.test("an output folder outside the allowed ones fails naming --allow-write and the folder", async () => {
+Deno.test("an output folder outside the allowed ones fails before the analysis, naming OUTPUT_DIR, KPR_ALLOW_WRITE and --allow-write", async () => {
   const info = await localBroker();
   const seeded = await seedFresh(fixture("sampler_profile.json"), "permw");
   const elsewhere = join(await Deno.makeTempDir({ prefix: "kpr-perm-other-" }), "reports");
@@ -216,9 +221,14 @@ Deno.test("an output folder outside the allowed ones fails naming --allow-write 
       TOPIC_FILTER: seeded.prefix,
       KPR_ALLOW_NET: info.plaintextBootstrap,
     });
-    assert(r.code === 3 || r.code === 2, `exit ${r.code}:\n${r.stderr}`);
-    assertStringIncludes(r.stderr, `could not write reports to ${elsewhere}`);
-    assertStringIncludes(r.stderr, "--allow-write");
+    assertEquals(r.code, 2, r.stderr);
+    assertStringIncludes(
+      r.stderr,
+      `OUTPUT_DIR (--output-dir): Deno's permissions do not allow writing the reports to ${elsewhere}`,
+    );
+    assertStringIncludes(r.stderr, "KPR_ALLOW_WRITE");
+    assertStringIncludes(r.stderr, `--allow-write=${elsewhere}`);
+    assert(!r.stderr.includes("analysis started"), "checked before any cluster is contacted");
     assertNoStack(r);
     assert(!(await exists(elsewhere)), `${elsewhere} was created`);
   } finally {

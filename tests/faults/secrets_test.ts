@@ -1,41 +1,65 @@
-// Secret hygiene: known secret values given through the environment and `.env`, in
-// successful and failing runs (wrong password, unreachable broker, a Metrics API 401, a
-// configuration error, --verbose), never appear in stdout, stderr or any file the run
-// writes. (Secrets from AWS Secrets Manager: tests/integration/aws_secrets_test.ts.)
+// Secret hygiene: known secret values given through the environment, `.env` and credential
+// files, in successful and failing runs (wrong password, unreachable broker, a Metrics API 401,
+// a Metrics API error body that echoes the request's Authorization header, a configuration
+// error, --verbose), never appear in stdout (--json), stderr, the GitHub Actions files or any
+// report, in any encoding: as typed, JSON-escaped, URL-encoded, base64 of `user:secret`
+// (standard and URL-safe) or inside longer base64. (Secrets from AWS Secrets Manager:
+// tests/integration/aws_secrets_test.ts.)
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { kafkaCredentials, runCli } from "../support/cli.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
 import { startEmulator } from "../../dev/metrics_api/emulator.ts";
+import { base64Forms } from "../../src/scrub.ts";
 
 const KAFKA_PASSWORD = "analyst-secret"; // the test bed's real password for `analyst`
 const WRONG_PASSWORD = "Wr0ng-Pa55word-7781";
 const CLOUD_SECRET = "cl0ud-S3cret-4410";
 
-/** Every file under `dir`, as text. */
+/** Files the tests write as the run's input, holding the secrets on purpose. */
+const INPUT_FILES = new Set([".env", "kafka.json"]);
+
+/** Every file under `dir` but the inputs, as text. */
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for await (const e of Deno.readDir(dir)) {
     const p = join(dir, e.name);
     if (e.isDirectory) out.push(...await filesUnder(p));
-    else if (e.name !== ".env") out.push(await Deno.readTextFile(p));
+    else if (!INPUT_FILES.has(e.name)) out.push(await Deno.readTextFile(p));
   }
   return out;
+}
+
+/** How a secret (with its user, for the `user:secret` of HTTP Basic) can appear in output. */
+function encodings(secret: string, user?: string): string[] {
+  const b64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  const urlSafe = (text: string) => text.replaceAll("+", "-").replaceAll("/", "_");
+  const forms = [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    ...base64Forms(new TextEncoder().encode(secret)),
+  ];
+  if (user !== undefined) forms.push(b64(`${user}:${secret}`), urlSafe(b64(`${user}:${secret}`)));
+  return [...new Set(forms)];
 }
 
 async function assertClean(
   label: string,
   r: { stdout: string; stderr: string },
   cwd: string,
-  secrets: string[],
+  secrets: (string | [user: string, secret: string])[],
 ) {
   const texts = [r.stdout, r.stderr, ...await filesUnder(cwd)];
-  for (const secret of secrets) {
-    assert(!texts.some((t) => t.includes(secret)), `${label}: "${secret.slice(0, 3)}…" leaked`);
+  for (const s of secrets) {
+    const forms = typeof s === "string" ? encodings(s) : encodings(s[1], s[0]);
+    for (const form of forms) {
+      assert(!texts.some((t) => t.includes(form)), `${label}: "${form.slice(0, 3)}…" leaked`);
+    }
   }
 }
 
-Deno.test("secrets from the environment and .env never reach stdout, stderr or a report", async (t) => {
+Deno.test("fault: secrets (environment, .env, credential files) never reach stdout, stderr, a report or the GitHub files, in any encoding", async (t) => {
   const info = await localBroker();
   const seeded = await seedFresh(fixture("sampler_profile.json"), "sec");
   const emulator = startEmulator({
@@ -114,6 +138,70 @@ Deno.test("secrets from the environment and .env never reach stdout, stderr or a
       assertEquals(r.code, 2, r.stderr);
       await assertClean("metrics 401", r, cwd, [wrongCloud, KAFKA_PASSWORD]);
     });
+
+    await t.step("a wrong password from a file given with --kafka-credentials-file", async () => {
+      const cwd = await Deno.makeTempDir({ prefix: "kpr-sec-" });
+      await Deno.writeTextFile(join(cwd, "kafka.json"), kafkaCredentials([entry(WRONG_PASSWORD)]));
+      const r = await runCli(["--verbose", "--kafka-credentials-file", "kafka.json"], {
+        cwd,
+        env: base,
+      });
+      assertEquals(r.code, 2, r.stderr);
+      await assertClean("credentials file", r, cwd, [["analyst", WRONG_PASSWORD]]);
+    });
+
+    for (const status of [400, 500]) {
+      await t.step(
+        `a Metrics API ${status} whose body echoes the Authorization header: stderr, --json, reports, step summary`,
+        async () => {
+          // A server that answers every query with the request's headers, raw and re-encoded.
+          const echo = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+            const auth = req.headers.get("authorization") ?? "";
+            const decoded = atob(auth.replace(/^Basic /, ""));
+            const detail = `request headers: ${JSON.stringify([...req.headers])}; ` +
+              `credentials ${decoded}; url-encoded ${encodeURIComponent(decoded)}; ` +
+              `base64url ${auth.replace(/^Basic /, "").replaceAll("+", "-").replaceAll("/", "_")}`;
+            return new Response(JSON.stringify({ errors: [{ status, detail }] }), {
+              status,
+              headers: { "content-type": "application/json" },
+            });
+          });
+          try {
+            const cwd = await Deno.makeTempDir({ prefix: "kpr-sec-" });
+            const r = await runCli(["--verbose", "--json", "--format", "csv,json,md"], {
+              cwd,
+              env: {
+                ...base,
+                KAFKA_CREDENTIALS: kafkaCredentials([entry(KAFKA_PASSWORD)]),
+                CONFLUENT_CLOUD_CREDENTIAL: JSON.stringify({
+                  confluent_cloud_api_key: "KEY1",
+                  confluent_cloud_api_secret: CLOUD_SECRET,
+                }),
+                USE_SAMPLE_RECORDS: "False",
+                CONFLUENT_METRICS_API_URL: `http://127.0.0.1:${echo.addr.port}`,
+                // 500s are retried: the deadline ends that within seconds.
+                METRICS_API_DEADLINE_SECONDS: "2",
+                GITHUB_STEP_SUMMARY: join(cwd, "step_summary.md"),
+                GITHUB_OUTPUT: join(cwd, "github_output"),
+              },
+            });
+            assertEquals(r.code, 3, r.stderr);
+            // The echo reached the error (masked), so the test tests something.
+            assertStringIncludes(r.stderr, "request headers");
+            assertStringIncludes(r.stderr, "Basic ***");
+            assertStringIncludes(r.stdout, "Basic ***");
+            const summary = await Deno.readTextFile(join(cwd, "step_summary.md"));
+            assertStringIncludes(summary, "could not be analysed");
+            await assertClean(`metrics ${status} echo`, r, cwd, [
+              ["KEY1", CLOUD_SECRET],
+              ["analyst", KAFKA_PASSWORD],
+            ]);
+          } finally {
+            await echo.shutdown();
+          }
+        },
+      );
+    }
 
     await t.step("a configuration error next to the secrets", async () => {
       const cwd = await dotenv({

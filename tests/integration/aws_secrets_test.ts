@@ -13,11 +13,13 @@ import { ConfigError } from "../../src/config/errors.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { PendingRunConfig } from "../../src/config/types.ts";
 import type { JsonReport } from "../../src/report/json.ts";
+import { CA_PEM } from "../unit/_config_fixtures.ts";
 
 // Distinctive values, so that finding one in any output is unambiguous.
 const PASSWORD = "moto-pa55-XYZ";
 const API_SECRET = "moto-api-5ecret-XYZ";
-const PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+// A real certificate: CA files are parsed when the configuration is loaded.
+const PEM = CA_PEM;
 
 async function withMoto(fn: (moto: Moto) => Promise<void>, env?: Record<string, string>) {
   const moto = await startMoto(env === undefined ? {} : { env });

@@ -3,7 +3,13 @@
 // really answers 429; the client's injected sleep moves the emulator's clock, so the waits
 // take no wall time), 5xx and network retries, timeouts, 401/403 without retry or secret,
 // and restarts after an expired page token.
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+} from "../assert.ts";
 import {
   type EmulatorOptions,
   type MetricsEmulator,
@@ -20,6 +26,7 @@ import {
 } from "../../src/metrics/client.ts";
 import {
   MetricsApiAuthError,
+  MetricsApiDeadlineError,
   MetricsApiError,
   MetricsApiTimeoutError,
 } from "../../src/metrics/errors.ts";
@@ -363,4 +370,203 @@ Deno.test("client honours Retry-After first, then rateLimit-reset, case-insensit
       assertEquals(waits, [60_000]);
     },
   );
+});
+
+// --- the deadline, against a real local server that misbehaves ---------------------------
+
+/** One valid, empty answer page. */
+const EMPTY_PAGE = JSON.stringify({ data: [], meta: { pagination: {} } });
+
+/**
+ * A local server on port 0 answering each request with `answer(n)` (n = 1, 2, …); an answer
+ * of null never comes (until the server closes).
+ */
+function misbehaving(answer: (n: number, req: Request) => Response | null) {
+  let n = 0;
+  const closing = Promise.withResolvers<void>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req) => {
+      n++;
+      const res = answer(n, req);
+      if (res !== null) return res;
+      await closing.promise;
+      return new Response("too late", { status: 503 });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    requests: () => n,
+    close: () => {
+      closing.resolve();
+      return server.shutdown();
+    },
+  };
+}
+
+Deno.test("client: a Retry-After past the deadline fails at once, saying how long the API asked to wait", async () => {
+  const server = misbehaving(() =>
+    new Response('{"errors":[{"detail":"Too many requests"}]}', {
+      status: 429,
+      headers: { "retry-after": "86400" },
+    })
+  );
+  try {
+    const c = new MetricsApiClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      apiSecret: SECRET,
+      deadlineMs: 900_000,
+    });
+    const t0 = performance.now();
+    const e = await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiDeadlineError,
+    );
+    assert(performance.now() - t0 < 1_000, "no sleeping");
+    assertEquals([e.status, server.requests()], [429, 1]);
+    assertStringIncludes(e.message, "asked to wait 86400 s (Retry-After)");
+    assertStringIncludes(e.message, "past the deadline of METRICS_API_DEADLINE_SECONDS");
+    assertMatch(e.message, /\((89\d(\.\d)?|900) s left of 900 s\)/);
+    assertStringIncludes(e.message, "Run again once it has reset");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("client: a rateLimit-reset past the deadline fails at once too", async () => {
+  const server = misbehaving(() =>
+    new Response("{}", { status: 429, headers: { "ratelimit-reset": "120" } })
+  );
+  try {
+    const c = new MetricsApiClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      apiSecret: SECRET,
+      deadlineMs: 60_000,
+    });
+    await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiDeadlineError,
+      "asked to wait 120 s (rateLimit-reset)",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("client: a Retry-After within the deadline is honoured, then the page is read", async () => {
+  const server = misbehaving((n) =>
+    n === 1
+      ? new Response("{}", { status: 429, headers: { "retry-after": "1" } })
+      : new Response(EMPTY_PAGE, { headers: { "content-type": "application/json" } })
+  );
+  try {
+    const lines: string[] = [];
+    const c = new MetricsApiClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      apiSecret: SECRET,
+      deadlineMs: 10_000,
+      logger: (l) => lines.push(l),
+    });
+    const t0 = performance.now();
+    const series = await c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR);
+    const elapsed = performance.now() - t0;
+    assertEquals(series.size, 0);
+    assert(elapsed >= 950 && elapsed < 5_000, `waited ${elapsed} ms`);
+    assertEquals([server.requests(), c.stats.retries], [2, 1]);
+    assertStringIncludes(lines.join("\n"), "Retry-After 1 s");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("client: the deadline bounds a server that keeps answering 503, whatever maxRetries says", async () => {
+  const server = misbehaving(() => new Response("busy", { status: 503 }));
+  try {
+    const c = new MetricsApiClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      apiSecret: SECRET,
+      maxRetries: 1_000,
+      deadlineMs: 1_500,
+    });
+    const t0 = performance.now();
+    const e = await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiDeadlineError,
+    );
+    const elapsed = performance.now() - t0;
+    assert(elapsed < 2_000, `took ${elapsed} ms`);
+    assertEquals(e.status, 503);
+    assertStringIncludes(
+      e.message,
+      "ran out of their deadline (METRICS_API_DEADLINE_SECONDS, 1.5 s)",
+    );
+    assertStringIncludes(e.message, "HTTP 503");
+    assert(server.requests() >= 2, "retried while there was time");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("client: a request timeout is cut to what is left of the deadline", async () => {
+  const server = misbehaving(() => null);
+  try {
+    const c = new MetricsApiClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      apiSecret: SECRET,
+      timeoutMs: 30_000,
+      deadlineMs: 400,
+    });
+    const t0 = performance.now();
+    await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiDeadlineError,
+      "no answer within 400 ms",
+    );
+    assert(performance.now() - t0 < 1_500);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("client: an error body that echoes the Authorization header is scrubbed in every encoding", async () => {
+  const server = misbehaving((_n, req) => {
+    const auth = req.headers.get("authorization") ?? "";
+    const body = JSON.stringify({
+      errors: [{
+        detail: `bad request; you sent authorization: ${auth}, decoded ${
+          atob(auth.replace("Basic ", ""))
+        }, url ${encodeURIComponent(SECRET)}, base64url ${
+          auth.replace("Basic ", "").replaceAll("+", "-").replaceAll("/", "_")
+        }`,
+      }],
+    });
+    return new Response(body, { status: 400 });
+  });
+  try {
+    const lines: string[] = [];
+    const c = new MetricsApiClient({
+      baseUrl: server.url,
+      apiKey: KEY,
+      apiSecret: SECRET,
+      logger: (l) => lines.push(l),
+    });
+    const e = await assertRejects(
+      () => c.hourlyTopicSeries(CLUSTER, "received_bytes", START, ANCHOR),
+      MetricsApiError,
+    );
+    const basic = btoa(`${KEY}:${SECRET}`);
+    for (const text of [e.message, e.detail, ...lines]) {
+      for (const form of [SECRET, basic, encodeURIComponent(SECRET), basic.slice(8, 24)]) {
+        assert(!text.includes(form), `${form} leaked: ${text}`);
+      }
+    }
+    assertStringIncludes(e.message, "authorization: Basic ***");
+  } finally {
+    await server.close();
+  }
 });

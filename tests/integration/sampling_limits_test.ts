@@ -5,6 +5,7 @@ import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { fixture, localBroker, plaintextConnection, seedFresh } from "../support/testbed.ts";
 import type { SamplingLimits } from "../../src/config/types.ts";
 import { KafkaCluster, LATEST } from "../../src/kafka/cluster.ts";
+import type { VersionedApi } from "../../src/kafka/api_versions.ts";
 import { planCluster } from "../../src/plan/cluster_plan.ts";
 import { type SampleTarget, sampleTopics } from "../../src/sources/_sampler.ts";
 
@@ -44,7 +45,7 @@ Deno.test("sampling limits bound the loop", async (t) => {
 
     await t.step("SAMPLING_BATCH_SIZE caps the records inspected per topic", async () => {
       for (const batchSize of [1, 50, 700]) {
-        const s = (await sampleTopics(cluster.admin, whole, { limits: { ...LIMITS, batchSize } }))
+        const s = (await sampleTopics(cluster, whole, { limits: { ...LIMITS, batchSize } }))
           .get(topic.name)!;
         assert(
           s.stats.records > 0 && s.stats.records <= batchSize,
@@ -57,7 +58,7 @@ Deno.test("sampling limits bound the loop", async (t) => {
     await t.step(
       "with a budget above the topic's size, a tenth of its records are read, never all",
       async () => {
-        const s = (await sampleTopics(cluster.admin, whole, {
+        const s = (await sampleTopics(cluster, whole, {
           limits: { ...LIMITS, batchSize: 1_000_000 },
         }))
           .get(topic.name)!;
@@ -76,7 +77,7 @@ Deno.test("sampling limits bound the loop", async (t) => {
           const end = hw.get(`${topic.name}\u0000${p}`)!;
           return [end + 100n, end + 1100n];
         });
-        const two = (await sampleTopics(cluster.admin, beyond, {
+        const two = (await sampleTopics(cluster, beyond, {
           limits: { ...LIMITS, maxConsecutiveNulls: 2 },
         }))
           .get(topic.name)!;
@@ -84,7 +85,7 @@ Deno.test("sampling limits bound the loop", async (t) => {
         assertEquals(two.nulls, two.fetches);
         assertEquals(two.stats.records, 0);
         // With a higher limit the loop still ends: each partition has a few sampling points.
-        const many = (await sampleTopics(cluster.admin, beyond, { limits: LIMITS })).get(
+        const many = (await sampleTopics(cluster, beyond, { limits: LIMITS })).get(
           topic.name,
         )!;
         assert(
@@ -107,11 +108,27 @@ Deno.test("sampling limits bound the loop", async (t) => {
           const blackHole = { nodeId: 99, host: "127.0.0.1", port: silent.addr.port };
           const stuck = whole.map((x) => ({ ...x, leader: blackHole }));
           const limits = { ...LIMITS, timeoutSeconds: 0.2, maxContinuousFailedBatches: 3 };
-          const s = (await sampleTopics(cluster.admin, stuck, { limits })).get(topic.name)!;
+          // A stalled leader that metadata keeps naming, as it does until the controller
+          // fences the broker: refreshing the leaders finds it again.
+          const stalled = {
+            admin: cluster.admin,
+            api: <T extends VersionedApi>(name: string) => cluster.api<T>(name),
+            suspect: () => {},
+            refreshLeaders: () => Promise.resolve(),
+            retryBudgetMs: 60_000,
+          };
+          const s = (await sampleTopics(stalled, stuck, { limits })).get(topic.name)!;
           assertEquals(s.failures, 3);
           assertEquals(s.fetches, 0);
           assertEquals(s.stats.records, 0);
           assertStringIncludes(s.lastError ?? "", "fetch timed out after 0.2 s");
+
+          // Once metadata names the real leader, the next round reads from it.
+          const moved = structuredClone(stuck);
+          const r = (await sampleTopics(cluster, moved, { limits })).get(topic.name)!;
+          assertEquals(r.failures, 1);
+          assert(r.stats.records > 0, "sampled from the leader metadata names");
+          assert(moved.every((m) => m.leader.port !== silent.addr.port), "leaders refreshed");
         } finally {
           silent.close();
           await accepting.catch(() => {});

@@ -47,6 +47,7 @@ Deno.test("a worker may reach its own cluster's hosts and no other", async () =>
       analysisTime: seeded.anchor + 60_000,
       samplingDays: 7,
       limits: LIMITS,
+      timeoutMs: 30_000,
     });
     const hosts = clusterHosts(plaintext, plan.brokers);
     assertEquals(hosts, [info.plaintextBootstrap]);
@@ -73,7 +74,7 @@ Deno.test("a worker may reach its own cluster's hosts and no other", async () =>
   }
 });
 
-Deno.test("a crashing worker fails only its task: retried once, then its topics are errors; exit 3", async () => {
+Deno.test("a worker that crashes or reports failures fails only its task: retried once elsewhere, then its topics are errors; exit 3", async () => {
   const info = await localBroker();
   const seeded = await seedFresh(fixture("faults_profile.json"), "crash");
   const out = await Deno.makeTempDir({ prefix: "kpr-crash-" });
@@ -83,10 +84,12 @@ Deno.test("a crashing worker fails only its task: retried once, then its topics 
       "bootstrap.servers": info.plaintextBootstrap,
       "security.protocol": "PLAINTEXT",
     }]);
+    const credentialsFile = join(out, "..", `${out.split("/").at(-1)}-credentials.json`);
+    await Deno.writeTextFile(credentialsFile, credentials);
     const code = await main(
       [
-        "--kafka-credentials",
-        credentials,
+        "--kafka-credentials-file",
+        credentialsFile,
         "--topic-filter",
         seeded.prefix,
         "--output-dir",
@@ -111,7 +114,8 @@ Deno.test("a crashing worker fails only its task: retried once, then its topics 
     assertEquals(always.status, "error");
     assertStringIncludes(always.error ?? "", "measuring failed twice");
     assertStringIncludes(always.error ?? "", "injected crash");
-    for (const name of ["crash_once", "fine"]) {
+    // Retried on another worker: after a crash, and after a worker reported it failed.
+    for (const name of ["crash_once", "fail_once", "fine"]) {
       const t = byName.get(name)!;
       const profileTopic = seeded.profile.topics.find((p) => p.name === seeded.prefix + name)!;
       const w = measurementWindow(Date.parse(report.analysis_time), 7, 604_800_000);

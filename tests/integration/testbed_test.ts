@@ -120,7 +120,7 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
             let records = 0;
             let highWatermark = -1n;
             while (highWatermark < 0n || offset < highWatermark) {
-              const [r] = await fetchFromLeader(k.admin, leader, [{
+              const [r] = await fetchFromLeader(k, leader, [{
                 topic: topic.name,
                 topicId: meta.id,
                 partition: 0,

@@ -19,8 +19,23 @@ export interface CliOptions {
 }
 
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return await (await startCli(args, options)).result;
+}
+
+/** A CLI run in progress: its stderr can be awaited line by line (to act mid-run). */
+export interface RunningCli {
+  /** The first stderr line matching `pattern`, waiting up to `timeoutMs` for it. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Everything once the process has exited, and how long it ran. */
+  result: Promise<CliResult & { elapsedMs: number }>;
+  /** The working directory (reports land in its `reports/` by default). */
+  cwd: string;
+}
+
+export async function startCli(args: string[], options: CliOptions = {}): Promise<RunningCli> {
   const cwd = options.cwd ?? await Deno.makeTempDir({ prefix: "kpr-cli-" });
-  const out = await new Deno.Command(Deno.execPath(), {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--unstable-worker-options",
@@ -34,9 +49,62 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     env: childEnv(options.env),
     stdout: "piped",
     stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  }).spawn();
+  let stderr = "";
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const offer = (line: string) => {
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  const readErr = (async () => {
+    let pending = "";
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr += chunk;
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      lines.forEach(offer);
+    }
+    if (pending !== "") offer(pending);
+  })();
+  const stdout = new Response(child.stdout).text();
+  const result = (async () => {
+    const [status, out] = await Promise.all([child.status, stdout, readErr]);
+    return { code: status.code, stdout: out, stderr, elapsedMs: performance.now() - started };
+  })();
+  return {
+    cwd,
+    result,
+    waitForLine(pattern, timeoutMs = 120_000) {
+      const seen = stderr.split("\n").find((l) => pattern.test(l));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.findIndex((w) => w.resolve === done), 1);
+          reject(new Error(`no stderr line matched ${pattern} within ${timeoutMs} ms:\n${stderr}`));
+        }, timeoutMs);
+        const done = (line: string) => {
+          clearTimeout(timer);
+          resolve(line);
+        };
+        waiters.push({ pattern, resolve: done });
+        // The process may end without the line: fail then, not after the timeout.
+        result.then(() => {
+          if (waiters.some((w) => w.resolve === done)) {
+            clearTimeout(timer);
+            waiters.splice(waiters.findIndex((w) => w.resolve === done), 1);
+            reject(
+              new Error(`the CLI exited without a stderr line matching ${pattern}:\n${stderr}`),
+            );
+          }
+        });
+      });
+    },
+  };
 }
 
 /** The reference tool's way of giving credentials: a KAFKA_CREDENTIALS JSON list. */

@@ -1,6 +1,8 @@
 // A worker for fault-isolation tests: the real worker, except that a task holding a topic
 // named `…crash_always…` kills the worker every time, and `…crash_once…` only on the first
-// attempt. The crash is an uncaught error, as a bug or a broken library would raise.
+// attempt. The crash is an uncaught error, as a bug or a broken library would raise. A topic
+// named `…fail_once…` is reported as not measured on the first attempt (as when its broker
+// was unreachable), while the worker lives on.
 /// <reference lib="deno.worker" />
 import { handle, listen } from "../../src/scheduler/worker.ts";
 import type { ToWorker } from "../../src/scheduler/protocol.ts";
@@ -17,5 +19,16 @@ listen((message: ToWorker) => {
       return new Promise(() => {});
     }
   }
-  return handle(message);
+  const reply = handle(message);
+  if (message.type !== "measure" || message.task.attempt !== 1) return reply;
+  return reply.then((r) =>
+    r.type !== "measured" ? r : {
+      ...r,
+      measurements: r.measurements.map((m) =>
+        m.topic.includes("fail_once")
+          ? { ...m, hourly: [], partitionRecords: null, sample: null, error: "injected failure" }
+          : m
+      ),
+    }
+  );
 });

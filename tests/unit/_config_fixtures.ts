@@ -8,7 +8,22 @@ import type { PendingRunConfig, RunConfig } from "../../src/config/types.ts";
 export const CWD = "/home/user/project";
 /** A password that must never show up in any message. */
 export const SECRET = "s3cr3t-pa55";
-export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+/** A real (self-signed, EC P-256) CA certificate: CA files are parsed when loaded. */
+export const CA_PEM = [
+  "-----BEGIN CERTIFICATE-----\n",
+  "MIIBgzCCASmgAwIBAgIUDOmO+aUDpQHVSkr1qJo1YOhlxq4wCgYIKoZIzj0EAwIw\n",
+  "FjEUMBIGA1UEAwwLa3ByLXRlc3QtY2EwIBcNMjYxMTMwMTEwNDE4WhgPMjEyNjEx\n",
+  "MDYxMTA0MThaMBYxFDASBgNVBAMMC2twci10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI\n",
+  "KoZIzj0DAQcDQgAE+tiycvYk9+qw7thhkZmJUQV+zd5utxvRk7akyUIXaKtKK0kf\n",
+  "PI7o9MR107vBh1imk3LjVBiVfGlNWzr/FChoG6NTMFEwHQYDVR0OBBYEFASLmxdd\n",
+  "G8Ux7fkmw/n55NXePZBsMB8GA1UdIwQYMBaAFASLmxddG8Ux7fkmw/n55NXePZBs\n",
+  "MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIhAINZuoxQT3o1Xmry\n",
+  "x31Tlzm0ZKOLg5uQG6OsFT+S1UP7AiB+d3Kfw1Xcb9R4olQBBIGTMjM9w+kPxOMh\n",
+  "ycKeLP1uoA==\n",
+  "-----END CERTIFICATE-----\n",
+].join("");
+/** PEM markers around bytes that are no certificate. */
+export const DAMAGED_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 export function entry(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

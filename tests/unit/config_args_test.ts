@@ -47,8 +47,8 @@ Deno.test("parseArgs() a missing value names the flag and shows an example", () 
   assertEquals(parseArgs(["--sampling-days"]).problems, [
     "--sampling-days needs a value, e.g. --sampling-days 7",
   ]);
-  assertEquals(parseArgs(["--kafka-credentials", "--sampling-days", "3"]).problems, [
-    "--kafka-credentials needs a value (JSON, quoted as one shell word)",
+  assertEquals(parseArgs(["--kafka-api-secret-paths", "--sampling-days", "3"]).problems, [
+    "--kafka-api-secret-paths needs a value (JSON, quoted as one shell word)",
   ]);
 });
 
@@ -65,10 +65,42 @@ Deno.test("parseArgs() suggests the closest flag for an unknown one", () => {
 });
 
 Deno.test("parseArgs() never quotes a stray argument, which may be a piece of a secret", () => {
-  const { problems } = parseArgs(["--kafka-credentials", '[{"sasl.password":', '"s3cr3t-pa55"}]']);
+  const { problems } = parseArgs([
+    "--kafka-api-secret-paths",
+    '[{"region_name":',
+    '"s3cr3t-pa55"}]',
+  ]);
   assertEquals(problems.length, 1);
   assert(!problems[0]!.includes("s3cr3t"));
   assertStringIncludes(problems[0]!, "number 3 on the command line");
+});
+
+Deno.test("parseArgs() refuses a secret as a flag value, in every spelling, without echoing it", () => {
+  const secret = "s3cr3t-pa55";
+  const json = `[{"sasl.password":"${secret}"}]`;
+  const cloud = `{"confluent_cloud_api_secret":"${secret}"}`;
+  for (
+    const [argv, file] of [
+      [["--kafka-credentials", json], "--kafka-credentials-file"],
+      [[`--kafka-credentials=${json}`], "--kafka-credentials-file"],
+      [["--kafka-credentials"], "--kafka-credentials-file"],
+      [["--confluent-cloud-credential", cloud], "--confluent-cloud-credential-file"],
+      [[`--confluent-cloud-credential=${cloud}`], "--confluent-cloud-credential-file"],
+    ] as const
+  ) {
+    const { values, problems } = parseArgs(argv);
+    assertEquals(values.size, 0, argv.join(" "));
+    // One problem: the value that followed is skipped, not reported as a stray argument.
+    assertEquals(problems.length, 1, problems.join("\n"));
+    assert(!problems[0]!.includes(secret), problems[0]);
+    assertStringIncludes(problems[0]!, `${argv[0]!.split("=")[0]} is not accepted`);
+    assertStringIncludes(problems[0]!, `${file} PATH`);
+    assertStringIncludes(problems[0]!, "environment or .env");
+  }
+  assertEquals(parseArgs(["--no-kafka-credentials"]).problems, [
+    "unknown option --no-kafka-credentials; KAFKA_CREDENTIALS is given in the environment or " +
+    ".env only",
+  ]);
 });
 
 Deno.test("every flag is the kebab-case of its variable", () => {

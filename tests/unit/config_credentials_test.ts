@@ -26,7 +26,7 @@ Deno.test("KAFKA_CREDENTIALS: a reference-shaped entry means SASL_SSL with PLAIN
     caPem: null,
   }]);
   assertEquals(config.credentials.confluentCloud, null);
-  assertEquals(config.secrets, [SECRET]);
+  assertEquals(config.secrets, [SECRET, `KEY:${SECRET}`]);
 });
 
 Deno.test("KAFKA_CREDENTIALS: a PLAINTEXT entry needs only kafka_cluster_id and bootstrap.servers", async () => {
@@ -174,18 +174,24 @@ Deno.test("KAFKA_CREDENTIALS: invalid JSON gives the position, never a snippet",
   const text = `[{"sasl.password": ${SECRET}}]`;
   const list = await problems({ env: { KAFKA_CREDENTIALS: text } });
   assertEquals(list, ["KAFKA_CREDENTIALS is not valid JSON (at position 19)"]);
-  const fromFlag = await problems({
-    argv: ["--kafka-credentials", `[{"sasl.password": "${SECRET}"`],
+  const fromFile = await problems({
+    argv: ["--kafka-credentials-file", "creds.json"],
+    env: {},
+    files: { [`${CWD}/creds.json`]: `[{"sasl.password": "${SECRET}"` },
   });
-  assertEquals(fromFlag, [
-    "KAFKA_CREDENTIALS (--kafka-credentials) is not valid JSON (at position 32)",
+  assertEquals(fromFile, [
+    "KAFKA_CREDENTIALS_FILE (--kafka-credentials-file) creds.json is not valid JSON " +
+    "(at position 32)",
   ]);
 });
 
 Deno.test("KAFKA_CREDENTIALS is required unless AWS Secrets Manager is used", async () => {
   const list = await problems({ env: {} });
   assertEquals(list.length, 1);
-  assertStringIncludes(list[0]!, "KAFKA_CREDENTIALS (or --kafka-credentials) is not set;");
+  assertStringIncludes(
+    list[0]!,
+    "KAFKA_CREDENTIALS (or KAFKA_CREDENTIALS_FILE / --kafka-credentials-file) is not set;",
+  );
 });
 
 // --- CONFLUENT_CLOUD_CREDENTIAL ---------------------------------------------------------
@@ -196,7 +202,8 @@ Deno.test("CONFLUENT_CLOUD_CREDENTIAL is required with --method metrics-api only
   assertEquals(list.length, 1);
   assertStringIncludes(
     list[0]!,
-    "CONFLUENT_CLOUD_CREDENTIAL (or --confluent-cloud-credential) is not set;",
+    "CONFLUENT_CLOUD_CREDENTIAL (or CONFLUENT_CLOUD_CREDENTIAL_FILE / " +
+      "--confluent-cloud-credential-file) is not set;",
   );
 });
 
@@ -235,7 +242,7 @@ Deno.test("USE_AWS_SECRETS_MANAGER leaves credentials to be fetched and validate
     secretName: "kafka/prod",
   }]);
   assertEquals(config.settings.confluentCloudApiSecretPath, null);
-  assertEquals(config.secrets, [SECRET]);
+  assertEquals(config.secrets, [SECRET, `KEY:${SECRET}`]);
 });
 
 Deno.test("USE_AWS_SECRETS_MANAGER needs KAFKA_API_SECRET_PATHS, well-formed", async () => {

@@ -24,6 +24,8 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
   const expected: Settings = {
     method: "sampling",
     metricsApiUrl: "https://api.telemetry.confluent.cloud",
+    requestTimeoutMs: 30_000,
+    metricsApiDeadlineMs: 900_000,
     includeInternalTopics: false,
     topicFilter: [],
     model: {
@@ -127,7 +129,8 @@ Deno.test("loadConfig() --env-file that does not exist is a problem; a missing .
 Deno.test("loadConfig() names .env in problems with values from it", async () => {
   const list = await problems({ files: { [DOTENV]: "SAMPLING_DAYS=seven" } });
   assertEquals(list, [
-    'SAMPLING_DAYS (in .env): "seven" is not a whole number; use a whole number of days ≥ 1, e.g. 7',
+    'SAMPLING_DAYS (in .env): "seven" is not a whole number; use a whole number of days from 1 to ' +
+    "3650, e.g. 7",
   ]);
 });
 
@@ -256,24 +259,28 @@ Deno.test("loadConfig() says what is wrong with a number and what would be right
     },
   });
   assertEquals(list, [
-    'MIN_RECOMMENDED_PARTITIONS: "0" is less than 1; use a whole number of partitions ≥ 1, e.g. 6',
-    'REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "0" is not more than 0; use a number > 0, e.g. 3',
-    'SAMPLING_DAYS: "seven" is not a whole number; use a whole number of days ≥ 1, e.g. 7',
-    'SAMPLING_BATCH_SIZE: "2.5" is not a whole number; use a whole number of records ≥ 1, e.g. 10000',
+    'MIN_RECOMMENDED_PARTITIONS: "0" is less than 1; use a whole number of partitions from 1 to ' +
+    "10000, e.g. 6",
+    'REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "0" is not more than 0; use a number > 0 and ≤ 1000, ' +
+    "e.g. 3",
+    'SAMPLING_DAYS: "seven" is not a whole number; use a whole number of days from 1 to 3650, e.g. 7',
+    'SAMPLING_BATCH_SIZE: "2.5" is not a whole number; use a whole number of records from 1 to ' +
+    "1000000, e.g. 10000",
   ]);
 });
 
 Deno.test("loadConfig() names the flag when a bad value came from one", async () => {
   const list = await problems({ argv: ["--sampling-days", "-1"] });
   assertEquals(list, [
-    'SAMPLING_DAYS (--sampling-days): "-1" is less than 1; use a whole number of days ≥ 1, e.g. 7',
+    'SAMPLING_DAYS (--sampling-days): "-1" is less than 1; use a whole number of days from 1 to ' +
+    "3650, e.g. 7",
   ]);
 });
 
 Deno.test("loadConfig() an empty flag value is a problem unless the setting may be unset", async () => {
   const list = await problems({ argv: ["--sampling-days="] });
   assertEquals(list, [
-    "SAMPLING_DAYS (--sampling-days) is empty; use a whole number of days ≥ 1, e.g. 7",
+    "SAMPLING_DAYS (--sampling-days) is empty; use a whole number of days from 1 to 3650, e.g. 7",
   ]);
   const { settings } = await load({
     argv: ["--producer-throughput-per-partition="],
@@ -393,5 +400,6 @@ Deno.test("loadConfig() collects every password for output scrubbing", async () 
     },
   ]);
   const config = await loadAny({ env: { KAFKA_CREDENTIALS: two } });
-  assertEquals(config.secrets, ["p1", "p2"]);
+  // Each password, then `user:password`, which SASL PLAIN and HTTP Basic encode.
+  assertEquals(config.secrets, ["p1", "u:p1", "p2", "u:p2"]);
 });

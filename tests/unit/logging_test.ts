@@ -1,6 +1,6 @@
 import { assertEquals } from "../assert.ts";
 import { setupLogging, teardownLogging } from "../../src/cli/logging.ts";
-import { makeScrubber } from "../../src/cli/scrub.ts";
+import { makeScrubber } from "../../src/scrub.ts";
 import { textLogger } from "../../src/run/_log.ts";
 
 Deno.test("log lines keep braces and JSON as written, and are scrubbed of secrets", async () => {

@@ -73,6 +73,23 @@ Deno.test("extras: OUTPUT_DIR from the environment or .env is written and read",
   assertEquals(lists.write, ["a"]);
 });
 
+Deno.test("extras: an OUTPUT_DIR with a comma is not granted (it would grant two folders)", () => {
+  const { lists, warnings } = extraPermissions(input({ vars: { OUTPUT_DIR: "out,/elsewhere" } }));
+  assertEquals(lists.write, []);
+  assert(!lists.read.includes("/elsewhere"));
+  assert(warnings.some((w) => w.includes("OUTPUT_DIR (out,/elsewhere)") && w.includes("comma")));
+});
+
+Deno.test("extras: the credential files from the environment or .env are read", () => {
+  const { lists } = extraPermissions(input({
+    vars: { KAFKA_CREDENTIALS_FILE: "/run/secrets/kafka.json" },
+    dotenv: { CONFLUENT_CLOUD_CREDENTIAL_FILE: "cloud.json" },
+  }));
+  assert(lists.read.includes("/run/secrets/kafka.json"));
+  assert(lists.read.includes("cloud.json"));
+  assertEquals(lists.write, []);
+});
+
 Deno.test("extras: KPR_ALLOW_NET, KPR_ALLOW_READ and KPR_ALLOW_WRITE add to the lists", () => {
   const { lists } = extraPermissions(input({
     vars: {
