@@ -5,11 +5,13 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { kafkaCredentials, startCli } from "../support/cli.ts";
-import { localBroker } from "../support/testbed.ts";
+import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
 import { readJsonReport } from "./_cluster_run.ts";
 
 Deno.test("fault: a Metrics API 429 asking to wait a day fails at once, naming METRICS_API_DEADLINE_SECONDS (exit 3)", async () => {
   const info = await localBroker();
+  // A topic, so the run has something to ask the API about.
+  const seeded = await seedFresh(fixture("sampler_profile.json"), "ratelim");
   let requests = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => {
     requests++;
@@ -35,8 +37,7 @@ Deno.test("fault: a Metrics API 429 asking to wait a day fails at once, naming M
           confluent_cloud_api_secret: "cloud-secret-value",
         }),
         CONFLUENT_METRICS_API_URL: `http://127.0.0.1:${server.addr.port}`,
-        // Any topic makes the run ask the API; the broker's own (__consumer_offsets) will do.
-        INCLUDE_INTERNAL_TOPICS: "True",
+        TOPIC_FILTER: seeded.prefix,
       },
     });
     const r = await run.result;
@@ -49,5 +50,6 @@ Deno.test("fault: a Metrics API 429 asking to wait a day fails at once, naming M
     assertStringIncludes(report.error ?? "", "METRICS_API_DEADLINE_SECONDS");
   } finally {
     await server.shutdown();
+    await seeded.cleanup();
   }
 });
