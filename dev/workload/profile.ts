@@ -2,6 +2,12 @@
 // the past days. The seeder writes it to a broker and ground_truth.ts derives from it the
 // exact counts that tests compare the analyzer with.
 import { z } from "../../src/deps/zod.ts";
+import { maxValueBytes } from "./sizes.ts";
+
+/** The broker's default message.max.bytes: the limit of a topic that sets no max.message.bytes. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+/** Room a value must leave under max.message.bytes for the batch header and its record's framing. */
+export const RECORD_HEADROOM_BYTES = 1024;
 
 const keys = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),
@@ -13,6 +19,46 @@ const keys = z.discriminatedUnion("kind", [
     hotShare: z.number().min(0).max(1),
   }),
 ]);
+
+const size = z.number().int().min(1);
+const valueBytes = z.discriminatedUnion("distribution", [
+  z.object({ distribution: z.literal("uniform").optional(), min: size, max: size })
+    .refine((v) => v.min <= v.max, { message: "min must not exceed max" }),
+  z.object({
+    distribution: z.literal("bimodal"),
+    /** Small sizes, uniform in [min, max]. */
+    min: size,
+    max: size,
+    /** Large sizes, uniform in [largeMin, largeMax]. */
+    largeMin: size,
+    largeMax: size,
+    /** Share of records with a large size, 0..1. */
+    largeShare: z.number().min(0).max(1),
+  }).refine((v) => v.min <= v.max && v.largeMin <= v.largeMax, {
+    message: "min must not exceed max, nor largeMin largeMax",
+  }),
+  z.object({
+    distribution: z.literal("pareto"),
+    /** The scale: the smallest size, and the most frequent. */
+    min: size,
+    /** The tail is truncated here. */
+    max: size,
+    /** The tail index α: P(size > x) ∝ (min / x)^α; smaller is heavier. */
+    shape: z.number().positive().max(100),
+  }).refine((v) => v.min <= v.max, { message: "min must not exceed max" }),
+], { error: "distribution must be uniform (the default), bimodal or pareto" });
+
+/**
+ * Mixed batch sizes: in every hour of every partition, a share of the records is written as
+ * one-record batches (each record alone for its partition in its produce request), the rest in
+ * as few batches of at most `batchRecords` as it takes; the two kinds interleaved at random.
+ */
+const batching = z.object({
+  /** Share of the records written as one-record batches, 0..1 (rounded at random to whole records). */
+  oneRecordShare: z.number().min(0).max(1),
+  /** Most records in one of the other batches; they share the rest evenly (and stay under max.message.bytes). */
+  batchRecords: z.number().int().min(2).max(100_000),
+});
 
 const traffic = z.object({
   /** Traffic only in the last `days` days of the profile (default: all of it). */
@@ -26,8 +72,16 @@ const traffic = z.object({
   }).optional(),
   /** Day-over-day growth, e.g. 0.05 for +5% a day; makes the latest peak the unique busiest hour. */
   growthPerDay: z.number().min(0).optional(),
-  valueBytes: z.object({ min: z.number().int().min(1), max: z.number().int().min(1) })
-    .refine((v) => v.min <= v.max, { message: "min must not exceed max" }),
+  /** Value sizes in bytes: see sizes.ts for each distribution. */
+  valueBytes,
+  /**
+   * What the values hold (default "trade"): "trade" is a stock-trade JSON object padded with
+   * "note-123 " words (what every profile wrote before this option; the codecs compress a
+   * batch of it ~5×); "random" is random bytes (incompressible: a compressed batch is no
+   * smaller than its records); "compressible" is one short word repeated (a compressed batch
+   * is tens of times smaller than its records).
+   */
+  valueContent: z.enum(["trade", "random", "compressible"]).optional(),
   keys: keys.default({ kind: "none" }),
   /** Headers per record. */
   headers: z.number().int().min(0).max(16).default(0),
@@ -37,10 +91,30 @@ const topic = z.object({
   name: z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, {
     message: "a Kafka topic name uses only letters, digits, '.', '_' and '-'",
   }),
+  /**
+   * The name the record plan is generated under (default: `name`). withTopicPrefix() keeps
+   * the unprefixed name here, so a prefixed copy plans the same records as the original: a
+   * plan depends on the profile, its seed and the anchor hour only.
+   */
+  planName: z.string().min(1).optional(),
   partitions: z.number().int().min(1).max(1000),
   cleanupPolicy: z.enum(["delete", "compact"]).default("delete"),
   retentionMs: z.number().int().min(-1).optional(),
   compression: z.enum(["none", "gzip", "snappy", "lz4", "zstd"]).default("none"),
+  /**
+   * Further topic configs passed to CreateTopics as they are, e.g. `"max.message.bytes":
+   * "2097152"`, `"segment.bytes": "1048576"`, `"segment.ms": "3600000"` (cleanup.policy and
+   * retention.ms have their own fields).
+   */
+  configs: z.record(z.string().min(1), z.union([z.string(), z.number()])).optional(),
+  /** Absent: one batch per partition per produce request of ~512 KiB, as a busy producer writes. */
+  batching: batching.optional(),
+  /**
+   * After seeding, DeleteRecords on every partition at its first record with a timestamp ≥
+   * anchor − hoursAgo hours, as retention does when a segment ends there. A fractional
+   * `hoursAgo` (30.5) puts the log start inside an hour: that hour is partial.
+   */
+  deleteBefore: z.object({ hoursAgo: z.number().positive() }).optional(),
   /** Absent: the topic is created and left empty. */
   traffic: traffic.optional(),
 });
@@ -71,6 +145,39 @@ export const profileSchema = z.object({
         code: "custom",
         path: ["topics", i, "traffic", "keys"],
         message: "a compacted topic needs keyed records",
+      });
+    }
+    for (const name of ["cleanup.policy", "retention.ms"]) {
+      if (t.configs?.[name] !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["topics", i, "configs", name],
+          message: `use the topic's ${
+            name === "retention.ms" ? "retentionMs" : "cleanupPolicy"
+          } field`,
+        });
+      }
+    }
+    const limit = maxMessageBytes(t);
+    if (!Number.isSafeInteger(limit) || limit < 1024) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["topics", i, "configs", "max.message.bytes"],
+        message: "must be a whole number of bytes, at least 1024",
+      });
+    } else if (t.traffic && maxValueBytes(t.traffic.valueBytes) + RECORD_HEADROOM_BYTES > limit) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["topics", i, "traffic", "valueBytes"],
+        message: `the largest value must leave ${RECORD_HEADROOM_BYTES} bytes under the topic's ` +
+          `max.message.bytes (${limit}) for the batch and record headers`,
+      });
+    }
+    if (t.deleteBefore && t.deleteBefore.hoursAgo >= p.days * 24) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["topics", i, "deleteBefore", "hoursAgo"],
+        message: `must be inside the profile's ${p.days * 24} hours`,
       });
     }
   });
@@ -107,11 +214,34 @@ export async function loadProfile(path: string | URL): Promise<WorkloadProfile> 
 /** The default profile: the demo workload the README and `deno task demo` use. */
 export const DEMO_PROFILE_URL = new URL("./profiles/demo.json", import.meta.url);
 
+/** The largest batch the topic accepts: its max.message.bytes, or the broker's default. */
+export function maxMessageBytes(topic: Pick<TopicProfile, "configs">): number {
+  const v = topic.configs?.["max.message.bytes"];
+  return v === undefined ? DEFAULT_MAX_MESSAGE_BYTES : Number(v);
+}
+
+/**
+ * The same profile with another seed: other keys, sizes, content and batch mix, the same
+ * hourly counts. The ground truth must be computed from the returned profile.
+ */
+export function withSeed(profile: WorkloadProfile, seed: number): WorkloadProfile {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed ${seed} is not a whole number`);
+  return { ...profile, seed };
+}
+
 /**
  * Prefixes every topic name, so a test can seed a fresh copy beside others. A leading `_`
- * stays first, so an internal topic stays internal.
+ * stays first, so an internal topic stays internal. The copy plans the same records as the
+ * original (`planName`), so a seed reproduces its workload under any prefix.
  */
 export function withTopicPrefix(profile: WorkloadProfile, prefix: string): WorkloadProfile {
   const rename = (n: string) => n.startsWith("_") ? `_${prefix}${n.slice(1)}` : prefix + n;
-  return { ...profile, topics: profile.topics.map((t) => ({ ...t, name: rename(t.name) })) };
+  return {
+    ...profile,
+    topics: profile.topics.map((t) => ({
+      ...t,
+      name: rename(t.name),
+      planName: t.planName ?? t.name,
+    })),
+  };
 }

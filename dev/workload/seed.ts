@@ -1,7 +1,13 @@
-// `deno task seed [--profile FILE] [--prefix P] [--anchor ISO-HOUR] [--bootstrap HOST:PORT]`:
+// `deno task seed [--profile FILE] [--prefix P] [--anchor ISO-HOUR] [--seed N] [--bootstrap HOST:PORT]`:
 // writes a workload profile (default: the demo profile) to the local test broker.
 import { parseArgs } from "node:util";
-import { DEMO_PROFILE_URL, loadProfile, ProfileError, withTopicPrefix } from "./profile.ts";
+import {
+  DEMO_PROFILE_URL,
+  loadProfile,
+  ProfileError,
+  withSeed,
+  withTopicPrefix,
+} from "./profile.ts";
 import { seedProfile } from "./seeder.ts";
 import { HOUR_MS } from "./plan.ts";
 
@@ -14,6 +20,8 @@ Options:
   --profile FILE        workload profile JSON (default: dev/workload/profiles/demo.json)
   --prefix P            prefix for every topic name (default: none)
   --anchor ISO          end of the seeded history, a whole UTC hour (default: this hour's start)
+  --seed N              the generator's seed instead of the profile's (other keys, sizes, values
+                        and batch mix; the same hourly counts)
   --bootstrap H:P       PLAINTEXT bootstrap server (default: 127.0.0.1:$KAFKA_PLAINTEXT_PORT or 9092)
   -h, --help            show this help`;
 
@@ -24,6 +32,7 @@ async function main(): Promise<number> {
       profile: { type: "string" },
       prefix: { type: "string", default: "" },
       anchor: { type: "string" },
+      seed: { type: "string" },
       bootstrap: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -41,8 +50,14 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    console.error(`--seed: "${values.seed}" is not a whole number`);
+    return 2;
+  }
+  const loaded = await loadProfile(values.profile ?? DEMO_PROFILE_URL);
   const profile = withTopicPrefix(
-    await loadProfile(values.profile ?? DEMO_PROFILE_URL),
+    seed === undefined ? loaded : withSeed(loaded, seed),
     values.prefix,
   );
   const bootstrap = values.bootstrap ??
@@ -64,9 +79,9 @@ async function main(): Promise<number> {
     { anchor, log: (line) => console.error(`  ${line}`) },
   );
   console.error(
-    `done: ${result.records} records in ${result.topics} topics, ${
-      (result.millis / 1000).toFixed(1)
-    } s`,
+    `done: ${result.records} records in ${result.topics} topics` +
+      (result.deleted > 0 ? ` (${result.deleted} deleted before their cut)` : "") +
+      `, ${(result.millis / 1000).toFixed(1)} s`,
   );
   return 0;
 }

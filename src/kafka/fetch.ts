@@ -38,6 +38,10 @@ export interface FetchedBatch {
   control: boolean;
   /** The batch's records at or after the requested offset. */
   records: FetchedRecord[];
+  /** Σ key + value + header bytes of every record of the batch (uncompressed). */
+  payloadBytes: number;
+  /** Records of the batch that carry a key. */
+  keyedRecords: number;
 }
 
 export interface PartitionFetch {
@@ -145,11 +149,15 @@ export async function fetchFromLeader(
 function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
   const logAppendTime = (b.attributes & 0x08) !== 0;
   const records: FetchedRecord[] = [];
+  let payloadBytes = 0;
+  let keyedRecords = 0;
   for (const r of b.records) {
     const offset = b.firstOffset + BigInt(r.offsetDelta);
-    if (offset < from) continue;
     let headerBytes = 0;
     for (const [k, v] of r.headers) headerBytes += (k?.length ?? 0) + (v?.length ?? 0);
+    payloadBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + headerBytes;
+    if (r.key !== null) keyedRecords++;
+    if (offset < from) continue;
     records.push({
       offset,
       timestamp: Number(logAppendTime ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
@@ -166,5 +174,7 @@ function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
     codec: CODECS[b.attributes & 0x07] ?? "none",
     control: (b.attributes & 0x20) !== 0,
     records,
+    payloadBytes,
+    keyedRecords,
   };
 }

@@ -13,14 +13,21 @@
 import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, isOpen, startScan } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
-import { LATEST, type OffsetsAt } from "./list_offsets.ts";
+import { EARLIEST, LATEST, type OffsetsAt } from "./list_offsets.ts";
 import { type LeaderPartition, partitionKey, type PartitionRef } from "./types.ts";
 import {
   DEFAULT_SCAN_LIMITS,
+  type ReadTotals,
   type ScanLimits,
   scanWindows,
   type WindowScan,
 } from "./scan_windows.ts";
+
+/**
+ * ListOffsets rounds every partition gets, one request per leader each: the log start, the
+ * high watermark, and the window's first and last boundary.
+ */
+export const WINDOW_LOOKUPS = 4;
 
 /** Up to this many records an hour, reading a partition beats one lookup per boundary. */
 export const SCAN_RECORDS_PER_HOUR = 8;
@@ -42,6 +49,16 @@ export interface BoundaryOffsets {
   offsets: Map<string, bigint[]>;
   /** partitionKey() → why that partition could not be read. */
   failed: Map<string, string>;
+  /**
+   * partitionKey() → the partition's log start offset: where retention (or DeleteRecords)
+   * has cut its log, for the complete-hours rule (model.md).
+   */
+  logStarts: Map<string, bigint>;
+  /**
+   * partitionKey() → what its window's batches held, for each partition read whole by the
+   * scan (a light one): a census of its bytes per record.
+   */
+  wholeReads: Map<string, ReadTotals>;
 }
 
 export async function boundaryOffsets(
@@ -50,25 +67,41 @@ export async function boundaryOffsets(
   boundaries: readonly number[],
   options: HourlyOffsetsOptions = {},
 ): Promise<BoundaryOffsets> {
-  const out: BoundaryOffsets = { offsets: new Map(), failed: new Map() };
+  const out: BoundaryOffsets = {
+    offsets: new Map(),
+    failed: new Map(),
+    logStarts: new Map(),
+    wholeReads: new Map(),
+  };
   if (partitions.length === 0 || boundaries.length === 0) return out;
   const last = boundaries.length - 1;
-  const [latest, atFirst, atLast] = await Promise.all([
+  const [earliest, latest, atFirst, atLast] = await Promise.all([
+    cluster.offsets.at(partitions, EARLIEST),
     cluster.offsets.at(partitions, LATEST),
     cluster.offsets.at(partitions, BigInt(boundaries[0]!)),
     cluster.offsets.at(partitions, BigInt(boundaries[last]!)),
   ]);
-  const scans: WindowScan[] = [];
+  const newest = await newestTimestamps(cluster, partitions, earliest, latest, [atFirst, atLast]);
+  const scans: Boundaries[] = [];
   partitions.forEach((partition, i) => {
-    const why = failure(latest, i) ?? failure(atFirst, i) ?? failure(atLast, i);
+    const key = partitionKey(partition.topic, partition.partition);
+    const why = failure(earliest, i) ?? failure(latest, i) ?? failure(atFirst, i) ??
+      failure(atLast, i);
     if (why !== undefined) {
-      out.failed.set(partitionKey(partition.topic, partition.partition), why);
+      out.failed.set(key, why);
       return;
     }
+    const logStart = earliest.offsets[i]!;
     const hw = latest.offsets[i]!;
-    const start = atFirst.offsets[i]! < 0n ? hw : atFirst.offsets[i]!;
-    const end = atLast.offsets[i]! < 0n ? hw : atLast.offsets[i]!;
-    scans.push({ partition, scan: startScan(boundaries, start, end < start ? start : end) });
+    out.logStarts.set(key, logStart);
+    const answer = lookupAnswer(logStart, newest.get(i));
+    const start = answer(atFirst.offsets[i]!, boundaries[0]!, hw);
+    const end = answer(atLast.offsets[i]!, boundaries[last]!, hw);
+    scans.push({
+      partition,
+      scan: startScan(boundaries, start, end < start ? start : end),
+      answer,
+    });
   });
 
   const perHour = options.scanRecordsPerHour ?? SCAN_RECORDS_PER_HOUR;
@@ -82,9 +115,11 @@ export async function boundaryOffsets(
   ]);
   await lookUpOpen(cluster, toRead.filter((s) => isOpen(s.scan)), out.failed, options.concurrency);
 
-  for (const { partition, scan } of scans) {
+  for (const { partition, scan, whole } of scans) {
     const key = partitionKey(partition.topic, partition.partition);
-    if (!out.failed.has(key)) out.offsets.set(key, scan.offsets as bigint[]);
+    if (out.failed.has(key)) continue;
+    out.offsets.set(key, scan.offsets as bigint[]);
+    if (whole) out.wholeReads.set(key, whole);
   }
   return out;
 }
@@ -93,18 +128,68 @@ function failure(answers: OffsetsAt, i: number): string | undefined {
   return answers.failed.get(i);
 }
 
+/** ListOffsets' timestamp for the record with the newest timestamp (Kafka 3.0+). */
+const MAX_TIMESTAMP = -3n;
+
+/**
+ * The newest record timestamp of each partition whose log start was moved (retention,
+ * DeleteRecords) and that answered "no record that late" (-1) at a window edge. After
+ * DeleteRecords, until the broker's retention check removes the segments below the log
+ * start, ListOffsets by timestamp answers -1 for timestamps whose first matching segment lies
+ * below it: the records are there, and the answer must be the log start. Telling that from a
+ * true "none that late" takes the newest timestamp; the usual case asks nothing.
+ */
+async function newestTimestamps(
+  cluster: KafkaCluster,
+  partitions: readonly LeaderPartition[],
+  earliest: OffsetsAt,
+  latest: OffsetsAt,
+  edges: readonly OffsetsAt[],
+): Promise<Map<number, bigint>> {
+  const suspect = partitions.flatMap((_, i) => {
+    const logStart = earliest.offsets[i]!;
+    const moved = logStart > 0n && logStart < latest.offsets[i]!;
+    return moved && edges.some((e) => e.offsets[i]! < 0n && !e.failed.has(i)) ? [i] : [];
+  });
+  const out = new Map<number, bigint>();
+  if (suspect.length === 0) return out;
+  // A broker too old for MAX_TIMESTAMP fails this: the answers then stand as given.
+  const newest = await cluster.offsets.at(suspect.map((i) => partitions[i]!), MAX_TIMESTAMP)
+    .catch(() => null);
+  suspect.forEach((i, k) => {
+    const ts = newest?.timestamps[k];
+    if (newest && !newest.failed.has(k) && ts !== undefined && ts >= 0n) out.set(i, ts);
+  });
+  return out;
+}
+
+/**
+ * How a ListOffsets-by-timestamp answer becomes an offset for a partition: -1 (none that
+ * late) is the high watermark or the window's end, unless the partition holds records that
+ * late (newest timestamp known), when it is the log start (see newestTimestamps).
+ */
+function lookupAnswer(logStart: bigint, newest: bigint | undefined) {
+  return (offset: bigint, boundary: number, none: bigint): bigint =>
+    offset >= 0n ? offset : newest !== undefined && newest >= BigInt(boundary) ? logStart : none;
+}
+
 /**
  * One ListOffsets round per boundary for the partitions that still have it open (one request
  * per leader broker each), a few rounds in flight. A partition that fails one round is
  * recorded in `failed` and left out of the rounds after it: its retries are spent.
  */
+/** A partition's scan, with how its ListOffsets answers read (lookupAnswer). */
+interface Boundaries extends WindowScan {
+  answer: (offset: bigint, boundary: number, none: bigint) => bigint;
+}
+
 async function lookUpOpen(
   cluster: KafkaCluster,
-  scans: readonly WindowScan[],
+  scans: readonly Boundaries[],
   failed: Map<string, string>,
   concurrency = 4,
 ): Promise<void> {
-  const rounds: { index: number; scans: WindowScan[] }[] = [];
+  const rounds: { index: number; scans: Boundaries[] }[] = [];
   const last = (scans[0]?.scan.boundaries.length ?? 0) - 1;
   for (let index = 1; index < last; index++) {
     const pending = scans.filter((s) => s.scan.offsets[index] === undefined);
@@ -126,8 +211,8 @@ async function lookUpOpen(
       }
       // None that late (or only records appended since the window's end was looked up):
       // the answer is the window's end.
-      const o = found.offsets[k]!;
-      s.scan.offsets[index] = o < 0n || o > s.scan.end ? s.scan.end : o;
+      const o = s.answer(found.offsets[k]!, s.scan.boundaries[index]!, s.scan.end);
+      s.scan.offsets[index] = o > s.scan.end ? s.scan.end : o;
     });
   });
 }

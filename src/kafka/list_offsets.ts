@@ -26,6 +26,8 @@ export interface OffsetsAt {
    * the high watermark). -1 too for a failed partition.
    */
   offsets: BigInt64Array;
+  /** The timestamp of the record at each offset found by timestamp; -1 otherwise. */
+  timestamps: BigInt64Array;
   /** Index of each partition that could not be answered → why. */
   failed: Map<number, string>;
 }
@@ -40,6 +42,7 @@ export class OffsetLister {
   async at(partitions: readonly LeaderPartition[], timestamp: bigint): Promise<OffsetsAt> {
     const out: OffsetsAt = {
       offsets: new BigInt64Array(partitions.length).fill(-1n),
+      timestamps: new BigInt64Array(partitions.length).fill(-1n),
       failed: new Map(),
     };
     if (partitions.length === 0) return out;
@@ -68,12 +71,12 @@ export class OffsetLister {
         ),
         hasArray<ListOffsetsResponse>("topics"),
       );
-      const got = new Array<Answer<bigint>>(group.length);
+      const got = new Array<Answer<{ offset: bigint; timestamp: bigint }>>(group.length);
       for (const t of response.topics) {
         for (const p of t.partitions) {
           const k = byTopic.get(t.name)?.get(p.partitionIndex);
           if (k === undefined) continue;
-          got[k] = p.errorCode === 0 ? { ok: true, value: p.offset } : {
+          got[k] = p.errorCode === 0 ? { ok: true, value: p } : {
             ok: false,
             error: new PartitionError(
               p.errorCode,
@@ -85,8 +88,10 @@ export class OffsetLister {
       return got;
     });
     answers.forEach((a, i) => {
-      if (a.ok) out.offsets[i] = a.value;
-      else out.failed.set(i, describeError(a.error));
+      if (a.ok) {
+        out.offsets[i] = a.value.offset;
+        out.timestamps[i] = a.value.timestamp;
+      } else out.failed.set(i, describeError(a.error));
     });
     return out;
   }

@@ -3,6 +3,9 @@
 // until every partition is answered. A partition whose read fails, stalls on a batch larger
 // than a round's share, or would read more than its byte budget is left with open
 // boundaries, which the caller then looks up with ListOffsets: scanning only ever saves work.
+// A partition read to the window's end has had every batch of its window read: its totals
+// are a census of its log bytes per record, which the sampling source uses instead of a
+// sample.
 import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
 import { type FetchClient, fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
@@ -11,6 +14,19 @@ import { groupByLeader, type LeaderPartition } from "./types.ts";
 export interface WindowScan {
   partition: LeaderPartition;
   scan: BoundaryScan;
+  /** Set once every batch of the window was read: what they held. */
+  whole?: ReadTotals;
+}
+
+/** Every batch overlapping a partition's window, summed. */
+export interface ReadTotals {
+  /** Log bytes, headers and compression included. */
+  bytes: number;
+  records: number;
+  /** Key + value + header bytes of those records, and how many carry a key. */
+  payloadBytes: number;
+  keyedRecords: number;
+  batches: number;
 }
 
 export interface ScanLimits {
@@ -37,7 +53,10 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
 };
 
 interface Reading extends WindowScan {
+  /** The caller's scan, which gets `whole`. */
+  target: WindowScan;
   cursor: bigint;
+  totals: ReadTotals;
   /** Bytes read so far. */
   bytes: number;
   /** Bytes this partition asks for per round. */
@@ -53,6 +72,8 @@ export async function scanWindows(
 ): Promise<void> {
   const readings: Reading[] = scans.filter((s) => isOpen(s.scan)).map((s) => ({
     ...s,
+    target: s,
+    totals: { bytes: 0, records: 0, payloadBytes: 0, keyedRecords: 0, batches: 0 },
     cursor: s.scan.offsets[0]!,
     bytes: 0,
     fetchBytes: limits.fetchBytes,
@@ -129,12 +150,22 @@ function absorb(r: Reading, result: PartitionFetchResult | undefined, limits: Sc
     for (const record of b.records) takeRecord(r.scan, record.offset, record.timestamp);
     r.bytes += b.sizeBytes;
     r.cursor = b.nextOffset;
+    if (b.baseOffset < r.scan.end) {
+      r.totals.bytes += b.sizeBytes;
+      r.totals.records += b.recordCount;
+      r.totals.payloadBytes += b.payloadBytes;
+      r.totals.keyedRecords += b.keyedRecords;
+      r.totals.batches++;
+    }
   }
-  if (r.cursor >= r.scan.end) finishScan(r.scan);
-  if (!isOpen(r.scan)) {
+  if (r.cursor >= r.scan.end) {
+    finishScan(r.scan);
+    r.target.whole = r.totals;
     r.active = false;
     return;
   }
+  // Answered before the end: reading on to it (less than an hour of a light partition) makes
+  // the census.
   const start = r.scan.offsets[0]!;
   const expected = r.bytes * Number(r.scan.end - start) / Math.max(1, Number(r.cursor - start));
   if (expected > limits.maxBytes) r.active = false;

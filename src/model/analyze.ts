@@ -1,8 +1,9 @@
 // Turns one TopicMeasurement into one TopicResult: every per-topic quantity model.md
-// defines (effective window, totals, average and peak rates, recommendation, warnings).
+// defines (effective window, totals, average and peak rates, recommendation and its range
+// over the bytes-per-record interval, warnings).
 // Pure: the window end and all inputs arrive in the measurement and the arguments.
 
-import type { HourlyPoint, TopicMeasurement } from "./measurement.ts";
+import type { HourlyPoint, RecordBytesInterval, TopicMeasurement } from "./measurement.ts";
 import type { ModelParams } from "./params.ts";
 import { type Action, actionFor, recommendPartitions } from "./recommend.ts";
 import { DAY_MS, effectiveStart, HOUR_MS } from "./window.ts";
@@ -17,6 +18,7 @@ export const WARNING_CODES = [
   "skewed",
   "window_capped",
   "low_sample",
+  "uncertain",
 ] as const;
 export type WarningCode = typeof WARNING_CODES[number];
 
@@ -48,6 +50,12 @@ export interface TopicResult {
   bytesInWindow: number | null;
   /** Log bytes per record: bytesInWindow / recordsInWindow. */
   avgRecordBytes: number | null;
+  /**
+   * The ends of avgRecordBytes' 95 % interval (sampling source); both equal avgRecordBytes
+   * when the source measured bytes exactly. Null when avgRecordBytes is.
+   */
+  avgRecordBytesLow: number | null;
+  avgRecordBytesHigh: number | null;
   /** Mean key + value + header bytes of the sampled records; null without a sample. */
   avgPayloadBytes: number | null;
   avgBytesPerSecond: number | null;
@@ -58,6 +66,13 @@ export interface TopicResult {
   /** Peak × REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR. */
   requiredBytesPerSecond: number | null;
   recommendedPartitions: number | null;
+  /**
+   * The recommendation with every hour's bytes scaled to avgRecordBytesLow / High (same
+   * terms and rounding); both equal recommendedPartitions without an interval. `uncertain`
+   * when they differ. Null when recommendedPartitions is.
+   */
+  recommendedPartitionsLow: number | null;
+  recommendedPartitionsHigh: number | null;
   action: Action | null;
   /** Busiest partition's records / mean records per partition; null when unknown. */
   skew: number | null;
@@ -131,10 +146,20 @@ export function analyzeTopic(
     bytes += h.bytes;
     if (h.bytes > peak.bytes) peak = h;
   }
+  const avgRecordBytes = records > 0 ? bytes / records : null;
   const peakBytesPerSecond = peak.bytes / 3600;
   const required = peakBytesPerSecond * params.requiredThroughputFactor;
   const recommended = recommendPartitions(required, params, ctx.brokerCount);
   const action = actionFor(recommended, m.partitions);
+  const ends = intervalEnds(m.recordBytes ?? null, avgRecordBytes);
+  // Scaling every hour by one factor keeps the same peak hour, so scaling the required rate
+  // is scaling the peak's bytes; an end equal to the estimate gives the recommendation itself.
+  const recommendedAt = (perRecord: number | null) =>
+    perRecord === null || avgRecordBytes === null || perRecord === avgRecordBytes
+      ? recommended
+      : recommendPartitions(required * (perRecord / avgRecordBytes), params, ctx.brokerCount);
+  const recommendedLow = recommendedAt(ends.low);
+  const recommendedHigh = recommendedAt(ends.high);
 
   const warnings: WarningCode[] = [];
   if (action === "increase" && m.sample !== null && m.sample.keyedRecords > 0) {
@@ -147,6 +172,7 @@ export function analyzeTopic(
   if (m.sample !== null && m.sample.records < Math.min(params.minSampleRecords, records)) {
     warnings.push("low_sample");
   }
+  if (recommendedLow !== recommendedHigh) warnings.push("uncertain");
 
   return {
     ...base,
@@ -156,13 +182,17 @@ export function analyzeTopic(
     windowDays: (m.windowEnd - start) / DAY_MS,
     recordsInWindow: records,
     bytesInWindow: bytes,
-    avgRecordBytes: records > 0 ? bytes / records : null,
+    avgRecordBytes,
+    avgRecordBytesLow: ends.low,
+    avgRecordBytesHigh: ends.high,
     avgPayloadBytes,
     avgBytesPerSecond: bytes / ((m.windowEnd - start) / 1000),
     peakBytesPerSecond,
     peakHourStart: peak.hourStart,
     requiredBytesPerSecond: required,
     recommendedPartitions: recommended,
+    recommendedPartitionsLow: recommendedLow,
+    recommendedPartitionsHigh: recommendedHigh,
     action,
     skew,
     warnings,
@@ -176,17 +206,36 @@ function nothingMeasured() {
     recordsInWindow: null,
     bytesInWindow: null,
     avgRecordBytes: null,
+    avgRecordBytesLow: null,
+    avgRecordBytesHigh: null,
     avgPayloadBytes: null,
     avgBytesPerSecond: null,
     peakBytesPerSecond: null,
     peakHourStart: null,
     requiredBytesPerSecond: null,
     recommendedPartitions: null,
+    recommendedPartitionsLow: null,
+    recommendedPartitionsHigh: null,
     action: null,
     skew: null,
     warnings: [] as WarningCode[],
     hourly: [] as HourlyPoint[],
   } satisfies Partial<TopicResult>;
+}
+
+/**
+ * Bytes per record at the interval's ends: the source's interval when it sampled, the
+ * estimate itself at both ends when it measured bytes exactly. An interval needs a positive
+ * estimate to scale from; a source that sends one without records has nothing to scale.
+ */
+function intervalEnds(
+  interval: RecordBytesInterval | null,
+  estimate: number | null,
+): { low: number | null; high: number | null } {
+  if (interval === null || estimate === null || !(estimate > 0)) {
+    return { low: estimate, high: estimate };
+  }
+  return { low: interval.low, high: interval.high };
 }
 
 /**
@@ -221,6 +270,8 @@ function invalidMeasurement(m: TopicMeasurement): string | null {
     return `invalid measurement: window [${s}, ${e}) is not whole UTC hours in order`;
   }
   const seen = new Set<number>();
+  let records = 0;
+  let bytes = 0;
   for (const h of m.hourly) {
     if (h.hourStart % HOUR_MS !== 0 || h.hourStart < s || h.hourStart >= e) {
       return `invalid measurement: hour ${h.hourStart} is not a whole UTC hour inside the window`;
@@ -230,6 +281,33 @@ function invalidMeasurement(m: TopicMeasurement): string | null {
     if (!(h.records >= 0 && h.bytes >= 0 && Number.isFinite(h.records + h.bytes))) {
       return `invalid measurement: hour ${h.hourStart} has a negative or non-finite count`;
     }
+    records += h.records;
+    bytes += h.bytes;
+  }
+  return m.recordBytes
+    ? invalidInterval(m.recordBytes, records > 0 ? bytes / records : null)
+    : null;
+}
+
+/**
+ * The interval must hold the estimate the hourly bytes were computed with, or the range the
+ * reports print would not contain the recommendation. Float noise in Σ bytes / Σ records is
+ * allowed for; anything more is a source bug.
+ */
+function invalidInterval(i: RecordBytesInterval, estimate: number | null): string | null {
+  if (!(Number.isFinite(i.low) && Number.isFinite(i.high) && 0 <= i.low && i.low <= i.high)) {
+    return `invalid measurement: bytes-per-record interval [${i.low}, ${i.high}] is not ` +
+      "0 ≤ low ≤ high";
+  }
+  if (
+    estimate !== null &&
+    (estimate < i.low - i.low * ESTIMATE_SLACK || estimate > i.high + i.high * ESTIMATE_SLACK)
+  ) {
+    return `invalid measurement: bytes-per-record interval [${i.low}, ${i.high}] does not ` +
+      `contain the estimate ${estimate}`;
   }
   return null;
 }
+
+/** Relative float noise allowed between the interval's ends and Σ bytes / Σ records. */
+const ESTIMATE_SLACK = 1e-9;

@@ -30,6 +30,16 @@ export interface SampleStats {
   keyedRecords: number;
 }
 
+/**
+ * The 95 % confidence interval of log bytes per record, from the spread between sampling
+ * points: absolute bytes per record at the interval's ends, `low ≤ estimate ≤ high`, where the
+ * estimate is the one the hourly bytes were computed with (Σ bytes / Σ records of `hourly`).
+ */
+export interface RecordBytesInterval {
+  low: number;
+  high: number;
+}
+
 export interface TopicMeasurement {
   topic: string;
   partitions: number;
@@ -45,6 +55,13 @@ export interface TopicMeasurement {
   partitionRecords: number[] | null;
   /** Null when the source does not sample records (metrics sources). */
   sample: SampleStats | null;
+  /**
+   * The bytes-per-record estimate's 95 % interval, where bytes are estimated from a sample
+   * (the sampling source, whose hourly bytes are records × estimate). Null or absent when
+   * the source measures bytes exactly (the Metrics API): the model then takes low = high =
+   * the estimate. See model.md, "Record bytes".
+   */
+  recordBytes?: RecordBytesInterval | null;
   /** Set when the topic could not be measured; the other series are then empty. */
   error: string | null;
   /**

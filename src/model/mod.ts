@@ -1,7 +1,13 @@
 // The recommendation model's public API: pure functions from measurements to results.
 // Everything here is defined by shared/design/model.md.
 
-export type { HourlyPoint, Method, SampleStats, TopicMeasurement } from "./measurement.ts";
+export type {
+  HourlyPoint,
+  Method,
+  RecordBytesInterval,
+  SampleStats,
+  TopicMeasurement,
+} from "./measurement.ts";
 export { DEFAULT_MODEL_PARAMS } from "./params.ts";
 export type { ModelParams, PartitionRounding } from "./params.ts";
 export {

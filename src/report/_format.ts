@@ -32,6 +32,15 @@ export function topicsByName(topics: readonly TopicResult[]): TopicResult[] {
 }
 
 /**
+ * " (8–12)": the recommendation at the two ends of the bytes-per-record interval, only where
+ * they differ, so a topic measured exactly or precisely enough shows a single number.
+ */
+export function partitionRange(t: TopicResult): string {
+  const { recommendedPartitionsLow: low, recommendedPartitionsHigh: high } = t;
+  return low === null || high === null || low === high ? "" : ` (${low}–${high})`;
+}
+
+/**
  * `n` with exactly `digits` decimals and never exponent notation (toFixed switches to it
  * from 1e21 on). Non-finite values have no printable form and come back as "".
  */

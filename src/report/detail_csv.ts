@@ -49,6 +49,11 @@ const NEW_COLUMNS: readonly Column[] = [
   ["skew", (t) => numberCell(t.skew, 3)],
   ["consumer_fan_out", (t) => numberCell(t.consumerFanOut, 3)],
   ["error", (t) => textCell(t.error)],
+  // Appended after the columns earlier versions wrote, so scripts reading by position still work.
+  ["avg_record_bytes_low", (t) => numberCell(t.avgRecordBytesLow, 1)],
+  ["avg_record_bytes_high", (t) => numberCell(t.avgRecordBytesHigh, 1)],
+  ["recommended_partitions_low", (t) => numberCell(t.recommendedPartitionsLow, 0)],
+  ["recommended_partitions_high", (t) => numberCell(t.recommendedPartitionsHigh, 0)],
 ];
 
 /** The reference tool's detail columns, in its order; the report starts with exactly these. */

@@ -3,7 +3,7 @@
 // with the topics that need more partitions. Pure renderers; cli/github_env.ts appends
 // them to the files the runner names.
 import type { TopicResult } from "../model/analyze.ts";
-import { fixed, MIB } from "./_format.ts";
+import { fixed, MIB, partitionRange } from "./_format.ts";
 import type { ClusterReport } from "./types.ts";
 
 export interface RunForGithub {
@@ -68,9 +68,9 @@ export function renderStepSummary(run: RunForGithub): string {
 
 function row(t: TopicResult): string {
   const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
-  return `| ${code(t.topicName)} | ${t.partitions} → ${t.recommendedPartitions} | ${peak} | ${
-    t.warnings.join(", ")
-  } |`;
+  return `| ${code(t.topicName)} | ${t.partitions} → ${t.recommendedPartitions}${
+    partitionRange(t)
+  } | ${peak} | ${t.warnings.join(", ")} |`;
 }
 
 function code(text: string): string {

@@ -35,12 +35,18 @@ export interface JsonTopic {
   records_in_window: number | null;
   bytes_in_window: number | null;
   avg_record_bytes: number | null;
+  /** The ends of avg_record_bytes' 95 % interval; equal to it when bytes were measured exactly. */
+  avg_record_bytes_low: number | null;
+  avg_record_bytes_high: number | null;
   avg_payload_bytes: number | null;
   avg_bytes_per_second: number | null;
   peak_bytes_per_second: number | null;
   peak_hour_start: string | null;
   required_bytes_per_second: number | null;
   recommended_partitions: number | null;
+  /** The recommendation at avg_record_bytes_low and _high; warning `uncertain` when they differ. */
+  recommended_partitions_low: number | null;
+  recommended_partitions_high: number | null;
   action: Action | null;
   warnings: WarningCode[];
   skew: number | null;
@@ -125,12 +131,16 @@ function jsonTopic(t: TopicResult): JsonTopic {
     records_in_window: t.recordsInWindow,
     bytes_in_window: t.bytesInWindow,
     avg_record_bytes: t.avgRecordBytes,
+    avg_record_bytes_low: t.avgRecordBytesLow,
+    avg_record_bytes_high: t.avgRecordBytesHigh,
     avg_payload_bytes: t.avgPayloadBytes,
     avg_bytes_per_second: t.avgBytesPerSecond,
     peak_bytes_per_second: t.peakBytesPerSecond,
     peak_hour_start: t.peakHourStart === null ? null : isoTime(t.peakHourStart),
     required_bytes_per_second: t.requiredBytesPerSecond,
     recommended_partitions: t.recommendedPartitions,
+    recommended_partitions_low: t.recommendedPartitionsLow,
+    recommended_partitions_high: t.recommendedPartitionsHigh,
     action: t.action,
     warnings: [...t.warnings],
     skew: t.skew,

@@ -2,7 +2,7 @@
 // that need more partitions first, then the rest. Pure: a report in, Markdown text out.
 
 import type { TopicResult } from "../model/mod.ts";
-import { fixed, isoTime, methodLabel, MIB } from "./_format.ts";
+import { fixed, isoTime, methodLabel, MIB, partitionRange } from "./_format.ts";
 import type { ClusterReport } from "./types.ts";
 
 /** Row order: what to act on first, then what is fine, then what could not be judged. */
@@ -43,12 +43,19 @@ export function renderMarkdown(report: ClusterReport): string {
   for (const t of ordered(report.topics)) {
     const partitions = t.recommendedPartitions === null
       ? `${t.partitions}`
-      : `${t.partitions} → ${t.recommendedPartitions}`;
+      : `${t.partitions} → ${t.recommendedPartitions}${partitionRange(t)}`;
     const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
     const action = t.status === "error" ? `error: ${t.error ?? "unknown"}` : t.action ?? t.status;
     lines.push(
       `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${escapeMd(action)} | ` +
         `${t.warnings.join(", ")} |`,
+    );
+  }
+  if (report.topics.some((t) => partitionRange(t) !== "")) {
+    lines.push(
+      "",
+      "A range in parentheses is the recommendation at either end of the 95 % confidence " +
+        "interval of bytes per record (warning `uncertain`).",
     );
   }
   if (s.topicsOverPartitioned > 0) {

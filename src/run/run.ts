@@ -230,9 +230,11 @@ function topicLine(r: TopicResult): string {
       } days), ${r.partitions} partitions`;
     case "active": {
       const warn = r.warnings.length > 0 ? ` [${r.warnings.join(", ")}]` : "";
+      const { recommendedPartitionsLow: low, recommendedPartitionsHigh: high } = r;
+      const range = low !== high ? ` (${low}–${high})` : "";
       return `${r.topicName}: ${r.recordsInWindow} records in ${fmt(r.windowDays ?? 0, 2)} days, ` +
         `peak ${rate(r.peakBytesPerSecond ?? 0)} at ${iso(r.peakHourStart ?? 0)}, ` +
-        `${r.partitions} → ${r.recommendedPartitions} partitions: ${r.action}${warn}`;
+        `${r.partitions} → ${r.recommendedPartitions}${range} partitions: ${r.action}${warn}`;
     }
   }
 }

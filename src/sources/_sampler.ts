@@ -1,29 +1,45 @@
-// The bounded sampling loop: reads a few record batches at points spread across each
-// partition's window (one bounded fetch per point, never every record), in rounds where one
-// Fetch per leader broker carries every partition still sampling. SAMPLING_* limits bound it: records inspected
-// per topic, empty fetches in a row per partition, the time of one fetch, and failed
-// fetches in a row per topic. A partition whose leader may be moving (a retriable error
-// code, a lost or refused connection, a fetch that timed out) is read again after a backoff
-// and a metadata refresh, until the cluster's retry budget runs out; only timeouts and other
-// errors count as failed fetches, a leader handing over does not.
-import { inLanes } from "../in_lanes.ts";
+// The bounded sample of record batches that gives each topic's log bytes per record (and the
+// payload bytes and keys the reports show), read by offset with no consumer group.
+//
+// The design (see _record_bytes.ts for the estimator it matches): sampling points are offsets
+// spread evenly, from a random start, over the window's offsets of all the topic's partitions
+// laid end to end, so each partition gets points in proportion to its records. At each point
+// a run is read: every batch overlapping `width` offsets from the point, whole. A pilot of a
+// few single-batch runs learns the topic's records and bytes per batch and per offset; the
+// main sample then picks a width that reads a few dozen runs' worth of small batches per
+// request, and as many runs as SAMPLING_BATCH_SIZE (records read) and a byte budget allow. A
+// window that the record budget covers is read whole: a census.
+//
+// Requests: one Fetch per leader carries one run of each of up to 250 partitions; a
+// partition's further runs go in further requests, all in flight together; a run the share
+// did not cover goes on in the next round. A batch that did not fit a share is read again
+// alone, in a request of its own, where the broker always returns the first batch whole
+// however large (up to max.message.bytes). Partitions whose leader moved are retried after a
+// metadata refresh (kafka/per_leader.ts). SAMPLING_TIMEOUT_SECONDS bounds each request;
+// SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many reads found nothing;
+// SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES stops a topic's sampling after that many reads
+// failed.
 import type { SamplingLimits } from "../config/types.ts";
 import { describeError } from "../describe_error.ts";
-import { errorCodeName, isRetriable, isRetriableCode } from "../kafka/errors.ts";
+import { isRetriableCode, PartitionError, RequestTimeoutError } from "../kafka/errors.ts";
 import {
   type FetchClient,
+  type FetchedBatch,
   fetchFromLeader,
   type PartitionFetch,
   type PartitionFetchResult,
 } from "../kafka/fetch.ts";
-import { type RetryContext, retryDelayMs } from "../kafka/per_leader.ts";
-import { groupByLeader, type LeaderPartition } from "../kafka/types.ts";
+import { type Answer, perLeader, type RetryContext } from "../kafka/per_leader.ts";
+import type { BrokerNode, LeaderPartition } from "../kafka/types.ts";
+import { seededRandom, seedOf } from "./_random.ts";
 import type { SampleStats } from "../model/measurement.ts";
-
-/** What sampling needs of a cluster (KafkaCluster). */
-export type SamplingClient =
-  & FetchClient
-  & Pick<RetryContext, "refreshLeaders" | "suspect" | "retryBudgetMs">;
+import {
+  estimateFromCensus,
+  estimateFromRuns,
+  type ReadBatch,
+  type RecordBytesEstimate,
+  type Run,
+} from "./_record_bytes.ts";
 
 export interface SampleTarget extends LeaderPartition {
   /** The partition's offsets at the window's start and end. */
@@ -33,128 +49,161 @@ export interface SampleTarget extends LeaderPartition {
 
 export interface TopicSample {
   stats: SampleStats;
+  /** Log bytes per record with its interval; null when no batch could be read. */
+  recordBytes: RecordBytesEstimate | null;
   /** Partition reads answered by the broker. */
   fetches: number;
-  /** Partition reads that returned no record. */
+  /** Partition reads that found no batch. */
   nulls: number;
-  /** Fetch requests that failed or timed out. */
+  /** Partition reads that failed, retries spent. */
   failures: number;
   lastError: string | null;
 }
 
+/** What sampling needs of a cluster (KafkaCluster). */
+export type SamplingClient = FetchClient & RetryContext;
+
 export interface SamplerOptions {
   limits: SamplingLimits;
-  /** Sampling points per partition, spread evenly over its window. */
-  pointsPerPartition?: number;
+  /** Points of the pilot per topic. */
+  pilotPoints?: number;
+  /** Points per topic at most. */
+  maxPoints?: number;
+  /** Bytes of batches one topic's sample may read. */
+  maxBytes?: number;
   /** Partitions per Fetch request. */
   maxPartitionsPerRequest?: number;
+  /** In [0, 1): where points fall; by default a sequence seeded from each topic's window. */
+  random?: () => number;
 }
 
+/** A topic's sample reads at least this many records: a smaller window is read whole. */
+export const MIN_SAMPLE_RECORDS = 2000;
+const PILOT_POINTS = 8;
+const MAX_POINTS = 400;
+/** 16 MiB: hundreds of points of ordinary batches, a dozen of the largest Kafka allows. */
+const MAX_SAMPLE_BYTES = 16 * 1024 * 1024;
+/**
+ * A partition's share of a pilot request. Small: the broker fills a share with the batches
+ * after the point too, which are decoded and thrown away; a batch larger than the share is
+ * read alone instead.
+ */
+const FIRST_SHARE_BYTES = 1024;
+/** The largest share of the main sample's requests. */
+const MAX_SHARE_BYTES = 1024 * 1024;
+/** A census reads on in shares of this size. */
+const CENSUS_SHARE_BYTES = 256 * 1024;
+/** A run reads about this many bytes: one request's worth of small batches. */
+const RUN_BYTES = 64 * 1024;
+/** Runs a topic's budget is spread over at least, so the interval has a spread to rest on. */
+const MIN_RUNS = 256;
+/** One Fetch response at most (the sum of the shares in it). */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 interface TopicState {
+  name: string;
+  /** Partitions with offsets in the window. */
+  targets: SampleTarget[];
+  /** Offsets in the window, all partitions. */
+  total: number;
+  recordBudget: number;
+  census: boolean;
   sample: TopicSample;
-  /** Records this topic may still inspect. */
-  remaining: number;
-  failedInRow: number;
+  /** Every run read (a census: one per read, its batches all the window's). */
+  runs: Run[];
+  bytesRead: number;
+  /** Failed reads reached SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES. */
   stopped: boolean;
+  /** Bytes per partition share in a request. */
+  shareBytes: number;
+  /** Offsets a main-sample run covers. */
+  width: number;
 }
 
 interface PartitionState {
-  target: SampleTarget;
-  topic: TopicState;
-  points: bigint[];
-  point: number;
-  cursor: bigint;
-  /** Records this point may still inspect. */
-  pointLeft: number;
-  pointBudget: number;
   nulls: number;
   done: boolean;
-  /** The least this partition's fetches ask for; grows when a batch did not fit. */
-  minBytes: number;
-  /** Its leader may be moving: refresh it before reading again. */
-  moving: boolean;
-  /** Refreshes since it last read well, for the backoff. */
-  refreshes: number;
-  /** When its reads started failing (epoch ms), for the retry budget; null while they work. */
-  failingSince: number | null;
 }
 
-const MIN_FETCH_BYTES = 1024;
-const MAX_FETCH_BYTES = 1024 * 1024;
-/** Batches can be as large as the topic's max.message.bytes; 16 MiB covers what clusters allow by default. */
-const GROWN_FETCH_BYTES = 16 * 1024 * 1024;
+/**
+ * One read: the batches from the one holding `offset` to `runEnd` (in a census, to the
+ * window's end), adding to `run`.
+ */
+interface Point extends LeaderPartition {
+  target: SampleTarget;
+  /** The topic's sampling state (`topic` is its name, for metadata refreshes). */
+  owner: TopicState;
+  offset: bigint;
+  runEnd: bigint;
+  run: Run;
+  /** Its own request, where the broker returns the first batch whole, however large. */
+  alone: boolean;
+}
 
+/**
+ * Samples every topic of `targets`; the result has an entry for each topic, with the
+ * estimate null when nothing could be read.
+ */
 export async function sampleTopics(
   client: SamplingClient,
   targets: readonly SampleTarget[],
   options: SamplerOptions,
 ): Promise<Map<string, TopicSample>> {
-  const { topics, partitions } = initialState(targets, options);
-  const timeoutMs = Math.max(1, options.limits.timeoutSeconds * 1000);
-  const perRequest = options.maxPartitionsPerRequest ?? 250;
-  for (;;) {
-    const open = partitions.filter((s) => !s.done && !s.topic.stopped && s.topic.remaining > 0);
-    if (open.length === 0) break;
-    const moving = open.filter((s) => s.moving);
-    if (moving.length > 0) await followLeaders(client, moving);
-    const active = open.filter((s) => !s.moving);
-    if (active.length === 0) continue;
-    const requests: PartitionState[][] = [];
-    for (const group of groupByLeader(active, (s) => s.target.leader)) {
-      for (let i = 0; i < group.length; i += perRequest) {
-        requests.push(group.slice(i, i + perRequest));
-      }
-    }
-    // Two requests in flight: the broker stays busy, and at most two decoded responses
-    // are held at once (each can carry hundreds of partitions' batches).
-    await inLanes(requests, 2, (group) => fetchRound(client, group, timeoutMs, options));
-  }
-  return new Map([...topics].map(([name, t]) => [name, t.sample]));
+  const topics = topicStates(targets, options);
+  // Each topic its own sequence, from its window's offsets: the same log gives the same sample.
+  const randomOf = (t: TopicState) =>
+    options.random ?? seededRandom(seedOf(
+      `${t.name}\u0000${t.targets.map((p) => `${p.partition}:${p.startOffset}-${p.endOffset}`)}`,
+    ));
+  const partitions = new Map<SampleTarget, PartitionState>(
+    targets.map((t) => [t, { nulls: 0, done: false }]),
+  );
+  const reader = new Reader(client, options, partitions);
+
+  const censuses = topics.filter((t) => t.census);
+  const samples = topics.filter((t) => !t.census && t.total > 0);
+  await Promise.all([
+    reader.census(censuses),
+    (async () => {
+      const pilot = Math.max(2, options.pilotPoints ?? PILOT_POINTS);
+      const random = new Map(samples.map((t) => [t, randomOf(t)]));
+      await reader.read(
+        samples.flatMap((t) => spread(t, Math.min(pilot, t.total), 1, random.get(t)!)),
+      );
+      await reader.read(
+        samples.flatMap((t) => spread(t, mainPoints(t, options), t.width, random.get(t)!)),
+      );
+    })(),
+  ]);
+
+  return new Map(topics.map((t) => {
+    const estimate = t.census && t.sample.failures === 0
+      ? estimateFromCensus(t.runs.flatMap((r) => r.batches))
+      : estimateFromRuns(t.runs);
+    return [t.name, { ...t.sample, recordBytes: estimate }];
+  }));
 }
 
 /**
- * One metadata refresh for the partitions whose leader may be moving, after a backoff; they
- * are read again at whichever broker leads them now, unless the retry budget has run out.
+ * Records a topic's sample may read before SAMPLING_BATCH_SIZE: a tenth of its records in
+ * the window, but at least MIN_SAMPLE_RECORDS (a smaller topic is read whole, or nearly):
+ * fewer leave the interval of a topic with varied record sizes wide.
  */
-async function followLeaders(client: SamplingClient, moving: PartitionState[]): Promise<void> {
-  const attempt = Math.min(...moving.map((s) => s.refreshes));
-  await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
-  // A refresh that fails leaves the leaders as they were; the budget still runs out.
-  await client.refreshLeaders(moving.map((s) => s.target)).catch(() => {});
-  const now = Date.now();
-  for (const s of moving) {
-    s.refreshes++;
-    if (now - (s.failingSince ?? now) > client.retryBudgetMs) {
-      s.done = true;
-      s.topic.sample.lastError = `${s.target.topic}[${s.target.partition}]: its leader stayed ` +
-        `unreachable for ${Math.round(client.retryBudgetMs / 1000)} s`;
-    }
-    s.moving = false;
-  }
+export function sampleBudget(recordsInWindow: number): number {
+  return Math.min(recordsInWindow, Math.max(MIN_SAMPLE_RECORDS, Math.ceil(recordsInWindow / 10)));
 }
 
-/** Marks a partition whose leader may be moving (see followLeaders). */
-function startMoving(s: PartitionState): void {
-  s.moving = true;
-  s.failingSince ??= Date.now();
-}
-
-function initialState(targets: readonly SampleTarget[], options: SamplerOptions) {
-  const points = options.pointsPerPartition ?? 4;
-  const topics = new Map<string, TopicState>();
-  const available = new Map<string, number>();
+function topicStates(targets: readonly SampleTarget[], options: SamplerOptions): TopicState[] {
+  const byName = new Map<string, TopicState>();
   for (const t of targets) {
-    available.set(
-      t.topic,
-      (available.get(t.topic) ?? 0) + Math.max(0, Number(t.endOffset - t.startOffset)),
-    );
-  }
-  const partitions: PartitionState[] = [];
-  for (const t of targets) {
-    const total = available.get(t.topic) ?? 0;
-    let topic = topics.get(t.topic);
-    if (!topic) {
-      topic = {
+    let s = byName.get(t.topic);
+    if (!s) {
+      s = {
+        name: t.topic,
+        targets: [],
+        total: 0,
+        recordBudget: 0,
+        census: false,
         sample: {
           stats: {
             records: 0,
@@ -164,184 +213,304 @@ function initialState(targets: readonly SampleTarget[], options: SamplerOptions)
             payloadBytes: 0,
             keyedRecords: 0,
           },
+          recordBytes: null,
           fetches: 0,
           nulls: 0,
           failures: 0,
           lastError: null,
         },
-        remaining: Math.min(options.limits.batchSize, sampleBudget(total)),
-        failedInRow: 0,
+        runs: [],
+        bytesRead: 0,
         stopped: false,
+        shareBytes: FIRST_SHARE_BYTES,
+        width: 1,
       };
-      topics.set(t.topic, topic);
+      byName.set(t.topic, s);
     }
     const span = Number(t.endOffset - t.startOffset);
-    if (span <= 0 || total === 0) continue;
-    const k = Math.min(points, span);
-    const partitionBudget = Math.max(1, Math.round(topic.remaining * span / total));
-    const pointBudget = Math.max(1, Math.ceil(partitionBudget / k));
-    const spread = Array.from(
-      { length: k },
-      (_, i) => t.startOffset + BigInt(Math.floor(((i + 0.5) * span) / k)),
-    );
-    partitions.push({
-      target: t,
-      topic,
-      points: spread,
-      point: 0,
-      cursor: spread[0]!,
-      pointLeft: pointBudget,
-      pointBudget,
-      nulls: 0,
-      done: false,
-      minBytes: MIN_FETCH_BYTES,
-      moving: false,
-      refreshes: 0,
-      failingSince: null,
-    });
-  }
-  return { topics, partitions };
-}
-
-async function fetchRound(
-  client: SamplingClient,
-  group: PartitionState[],
-  timeoutMs: number,
-  options: SamplerOptions,
-): Promise<void> {
-  const requests: PartitionFetch[] = group.map((s) => ({
-    topic: s.target.topic,
-    topicId: s.target.topicId,
-    partition: s.target.partition,
-    offset: s.cursor,
-    maxBytes: fetchBytes(s),
-  }));
-  let results: (PartitionFetchResult | undefined)[];
-  try {
-    results = await withTimeout(
-      fetchFromLeader(client, group[0]!.target.leader, requests),
-      timeoutMs,
-    );
-  } catch (e) {
-    // The broker may be gone, stalled or handing over: ask metadata who leads now. A lost
-    // connection is the leader moving; a timeout or another error is a failed fetch.
-    const timedOut = e instanceof SampleTimeoutError;
-    const moved = !timedOut && isRetriable(e);
-    if (timedOut || moved) {
-      client.suspect(group[0]!.target.leader);
-      for (const s of group) startMoving(s);
+    if (span > 0) {
+      s.targets.push(t);
+      s.total += span;
     }
-    const topics = new Set(group.map((s) => s.topic));
-    for (const topic of topics) {
-      topic.sample.lastError = describeError(e);
-      if (moved) continue;
-      topic.failedInRow++;
-      topic.sample.failures++;
-      if (topic.failedInRow >= options.limits.maxContinuousFailedBatches) topic.stopped = true;
-    }
-    return;
   }
-  for (const topic of new Set(group.map((s) => s.topic))) topic.failedInRow = 0;
-  group.forEach((s, i) => {
-    const r = results[i];
-    if (r) absorb(s, r, options.limits);
-  });
-}
-
-/** Takes what one fetch returned for a partition into its topic's sample. */
-function absorb(s: PartitionState, r: PartitionFetchResult, limits: SamplingLimits): void {
-  if (r.errorCode !== 0 && isRetriableCode(r.errorCode)) {
-    // Its leader moved: the same point again, from the new leader.
-    startMoving(s);
-    s.topic.sample.lastError = `${s.target.topic}[${s.target.partition}]: ${
-      errorCodeName(r.errorCode)
-    }`;
-    return;
+  for (const s of byName.values()) {
+    s.recordBudget = Math.min(options.limits.batchSize, sampleBudget(s.total));
+    // A window the budget covers is read whole: exact, and no more reading than a sample.
+    s.census = s.total > 0 && s.total <= s.recordBudget;
   }
-  s.refreshes = 0;
-  s.failingSince = null;
-  s.topic.sample.fetches++;
-  const withRecords = r.errorCode === 0
-    ? r.batches.filter((b) => !b.control && b.records.length > 0)
-    : [];
-  if (
-    r.errorCode === 0 && r.batches.length === 0 && s.cursor < r.highWatermark &&
-    s.minBytes < GROWN_FETCH_BYTES
-  ) {
-    // Records are there but no whole batch fitted (the broker only stretches the limit for
-    // the first partition of a response): ask again for this point with room for one.
-    s.minBytes = Math.min(GROWN_FETCH_BYTES, s.minBytes * 4);
-    return;
-  }
-  if (withRecords.length === 0) {
-    s.topic.sample.nulls++;
-    s.nulls++;
-    if (s.nulls >= limits.maxConsecutiveNulls) s.done = true;
-    else nextPoint(s);
-    return;
-  }
-  s.nulls = 0;
-  const stats = s.topic.sample.stats;
-  for (const [i, b] of withRecords.entries()) {
-    // The first batch is inspected whole (it is decoded anyway, and whole batches give the
-    // truest bytes per record); later ones only up to the point's share.
-    const take = Math.min(b.records.length, i === 0 ? Infinity : s.pointLeft, s.topic.remaining);
-    if (take <= 0) break;
-    stats.batches++;
-    stats.logBytes += b.sizeBytes;
-    stats.batchRecords += b.recordCount;
-    for (const rec of b.records.slice(0, take)) {
-      stats.records++;
-      stats.payloadBytes += (rec.key?.length ?? 0) + (rec.value?.length ?? 0) + rec.headerBytes;
-      if (rec.key !== null) stats.keyedRecords++;
-    }
-    s.pointLeft -= take;
-    s.topic.remaining -= take;
-    s.cursor = b.nextOffset;
-  }
-  // One fetch per point: the sample stays spread over the window instead of reading on.
-  nextPoint(s);
+  return [...byName.values()];
 }
 
 /**
- * Records a topic's sample may inspect before SAMPLING_BATCH_SIZE: a tenth of its records
- * in the window, but at least 200 (a small topic is read whole). Bytes per record settle
- * long before that; reading more only costs memory and time.
+ * `k` points spread over the topic's offsets (its partitions end to end): one at a random
+ * offset in each of `k` equal strata, so every offset is equally likely to be a point. Not
+ * one random start for all (systematic sampling): a log's layout repeats (a producer's
+ * batches, an hour's records), and points a fixed step apart can all land on the same phase
+ * of it, which the interval would not show.
  */
-export function sampleBudget(recordsInWindow: number): number {
-  return recordsInWindow <= 200 ? recordsInWindow : Math.max(200, Math.ceil(recordsInWindow / 10));
-}
-
-function nextPoint(s: PartitionState): void {
-  s.point++;
-  const start = s.points[s.point];
-  if (start === undefined || s.cursor >= s.target.endOffset) {
-    s.done = true;
-    return;
+function spread(t: TopicState, k: number, width: number, random: () => number): Point[] {
+  if (k <= 0 || t.stopped || t.total === 0) return [];
+  const step = t.total / k;
+  const points: Point[] = [];
+  let target = 0;
+  let before = 0;
+  for (let i = 0; i < k; i++) {
+    const at = Math.min(t.total - 1, Math.floor((i + random()) * step));
+    while (before + Number(t.targets[target]!.endOffset - t.targets[target]!.startOffset) <= at) {
+      before += Number(t.targets[target]!.endOffset - t.targets[target]!.startOffset);
+      target++;
+    }
+    const p = t.targets[target]!;
+    points.push(pointAt(t, p, p.startOffset + BigInt(at - before), width));
   }
-  s.cursor = start > s.cursor ? start : s.cursor;
-  s.pointLeft = s.pointBudget;
+  return points;
 }
 
-/** Enough bytes for this point's remaining records at the topic's bytes per record so far. */
-function fetchBytes(s: PartitionState): number {
-  const st = s.topic.sample.stats;
-  const perRecord = st.batchRecords > 0 ? st.logBytes / st.batchRecords : 256;
-  const want = Math.ceil(Math.min(s.pointLeft, s.topic.remaining) * perRecord * 1.2) + 1024;
-  return Math.max(s.minBytes, Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, want)));
+/**
+ * A point of `target` starting a run of `width` offsets (a census: to the window's end), with
+ * its own copy of the leader (a refresh replaces it there).
+ */
+function pointAt(owner: TopicState, target: SampleTarget, offset: bigint, width: number): Point {
+  const end = offset + BigInt(width);
+  const run: Run = {
+    partition: `${target.topic}\u0000${target.partition}`,
+    width,
+    windowOffsets: Number(target.endOffset - target.startOffset),
+    batches: [],
+  };
+  owner.runs.push(run);
+  return {
+    topic: target.topic,
+    topicId: target.topicId,
+    partition: target.partition,
+    leader: target.leader,
+    target,
+    owner,
+    offset,
+    runEnd: owner.census || end > target.endOffset ? target.endOffset : end,
+    run,
+    alone: false,
+  };
 }
 
-class SampleTimeoutError extends Error {
-  override name = "SampleTimeoutError";
+/**
+ * Runs for the main sample, from what the pilot read: a width that reads about RUN_BYTES per
+ * run (but keeps MIN_RUNS runs within the record budget), and as many runs as the record
+ * budget and the byte budget allow, less the pilot's.
+ */
+function mainPoints(t: TopicState, options: SamplerOptions): number {
+  const batches = t.runs.flatMap((r) => r.batches);
+  if (t.stopped || batches.length === 0) return 0;
+  const records = batches.reduce((s, b) => s + b.records, 0) / batches.length;
+  const bytes = batches.reduce((s, b) => s + b.sizeBytes, 0) / batches.length;
+  const offsets = batches.reduce((s, b) => s + b.nextOffset - b.baseOffset, 0) /
+    batches.length;
+  const perOffset = bytes / Math.max(1, offsets);
+  t.width = Math.max(
+    1,
+    Math.min(
+      Math.floor(RUN_BYTES / Math.max(1, perOffset)),
+      Math.floor(t.recordBudget / MIN_RUNS - records),
+    ),
+  );
+  // A run reads its width, plus the rest of the batch holding its first offset.
+  const runRecords = t.width * records / Math.max(1, offsets) + records;
+  const runBytes = t.width * perOffset + bytes;
+  t.shareBytes = Math.max(
+    FIRST_SHARE_BYTES,
+    Math.min(MAX_SHARE_BYTES, Math.ceil(1.5 * runBytes + bytes)),
+  );
+  const wanted = Math.min(
+    options.maxPoints ?? MAX_POINTS,
+    Math.floor(t.recordBudget / runRecords),
+    Math.floor((options.maxBytes ?? MAX_SAMPLE_BYTES) / runBytes),
+    t.total,
+  );
+  return Math.max(0, wanted - t.runs.length);
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SampleTimeoutError(`fetch timed out after ${ms / 1000} s`)),
-      ms,
+class Reader {
+  readonly #timeoutMs: number;
+
+  constructor(
+    private readonly client: SamplingClient,
+    private readonly options: SamplerOptions,
+    private readonly partitions: Map<SampleTarget, PartitionState>,
+  ) {
+    this.#timeoutMs = Math.max(1, options.limits.timeoutSeconds * 1000);
+  }
+
+  /** Reads the batch of every point, whole; a batch that did not fit is read again alone. */
+  async read(points: Point[]): Promise<void> {
+    let pending = points.filter((p) => this.#wanted(p));
+    while (pending.length > 0) {
+      const again: Point[] = [];
+      const answers = await perLeader(
+        this.client,
+        pending,
+        (leader, group) => this.#fetch(leader, group),
+      );
+      answers.forEach((a, i) => {
+        const p = pending[i]!;
+        if (!a.ok) return this.#failed(p, a.error);
+        const next = this.#absorb(p, a.value);
+        if (next === "alone") again.push({ ...p, alone: true });
+        else if (typeof next === "bigint") again.push({ ...p, offset: next, alone: false });
+      });
+      pending = again.filter((p) => this.#wanted(p));
+    }
+  }
+
+  /** Reads every batch of these topics' windows, partition by partition. */
+  async census(topics: TopicState[]): Promise<void> {
+    await this.read(
+      topics.flatMap((t) => t.targets.map((target) => pointAt(t, target, target.startOffset, 1))),
     );
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  #wanted(p: Point): boolean {
+    return !p.owner.stopped && !this.partitions.get(p.target)!.done;
+  }
+
+  /** One leader's points: one request per point of each partition, all in flight. */
+  async #fetch(leader: BrokerNode, group: Point[]): Promise<Answer<PartitionFetchResult>[]> {
+    // A partition's n-th point goes into a request of the n-th round of requests, so no
+    // request names a partition twice; a point read alone has a request of its own.
+    const requests: number[][] = [];
+    const rounds: number[][][] = [];
+    const seen = new Map<SampleTarget, number>();
+    const perRequest = this.options.maxPartitionsPerRequest ?? 250;
+    group.forEach((p, i) => {
+      if (p.alone) {
+        requests.push([i]);
+        return;
+      }
+      const n = seen.get(p.target) ?? 0;
+      seen.set(p.target, n + 1);
+      const round = rounds[n] ??= [];
+      const last = round.at(-1);
+      if (last && last.length < perRequest) last.push(i);
+      else round.push([i]);
+    });
+    for (const round of rounds) requests.push(...round);
+    const answers = new Array<Answer<PartitionFetchResult>>(group.length);
+    await Promise.all(requests.map(async (indexes) => {
+      const points = indexes.map((i) => group[i]!);
+      let results: (PartitionFetchResult | undefined)[];
+      try {
+        results = await this.#bounded(fetchFromLeader(
+          this.client,
+          leader,
+          points.map((p): PartitionFetch => ({
+            topic: p.target.topic,
+            topicId: p.target.topicId,
+            partition: p.target.partition,
+            offset: p.offset,
+            // Alone, the first batch comes back whole whatever the share: ask for no more.
+            maxBytes: p.alone ? 1 : p.owner.census ? CENSUS_SHARE_BYTES : p.owner.shareBytes,
+          })),
+          { maxBytes: MAX_RESPONSE_BYTES },
+        ));
+      } catch (error) {
+        for (const i of indexes) answers[i] = { ok: false, error };
+        return;
+      }
+      indexes.forEach((i, k) => {
+        const r = results[k];
+        answers[i] = r === undefined
+          ? { ok: false, error: new Error("the broker left the partition out of its answer") }
+          : r.errorCode !== 0 && isRetriableCode(r.errorCode)
+          ? {
+            ok: false,
+            error: new PartitionError(r.errorCode, `Fetch for ${r.topic}[${r.partition}]`),
+          }
+          : { ok: true, value: r };
+      });
+    }));
+    return answers;
+  }
+
+  /**
+   * Takes what one read returned: "alone" when the point's batch must be read on its own,
+   * the offset to go on from when the share ended before the run did, else "done".
+   */
+  #absorb(p: Point, r: PartitionFetchResult): "done" | "alone" | bigint {
+    const t = p.owner;
+    const partition = this.partitions.get(p.target)!;
+    // The leader may have moved during the read: later points start at the new one.
+    p.target.leader = p.leader;
+    t.sample.fetches++;
+    const batches = r.errorCode === 0
+      ? r.batches.filter((b) => b.nextOffset > p.offset && b.baseOffset < p.runEnd)
+      : [];
+    if (batches.length === 0) {
+      // Records are there but no whole batch fitted the share: read it alone.
+      if (r.errorCode === 0 && !p.alone && p.offset < r.highWatermark) return "alone";
+      t.sample.nulls++;
+      partition.nulls++;
+      if (partition.nulls >= this.options.limits.maxConsecutiveNulls) partition.done = true;
+      // A census or a run cannot read past a point that gives nothing.
+      return "done";
+    }
+    partition.nulls = 0;
+    for (const b of batches) this.#observe(p, b);
+    const last = r.batches.at(-1)!.nextOffset;
+    return last < p.runEnd && last < r.highWatermark ? last : "done";
+  }
+
+  #observe(p: Point, b: FetchedBatch): void {
+    const t = p.owner;
+    const start = p.target.startOffset;
+    const batch: ReadBatch = {
+      sizeBytes: b.sizeBytes,
+      records: b.recordCount,
+      baseOffset: Number(b.baseOffset - start),
+      nextOffset: Number(b.nextOffset - start),
+    };
+    p.run.batches.push(batch);
+    t.bytesRead += b.sizeBytes;
+    const stats = t.sample.stats;
+    stats.batches++;
+    stats.logBytes += b.sizeBytes;
+    stats.batchRecords += b.recordCount;
+    // Records are inspected (payload and keys) while the budget lasts: whole batches, and
+    // the first records of the one that would pass it.
+    const left = t.recordBudget - stats.records;
+    if (b.control || left <= 0) return;
+    if (b.recordCount <= left) {
+      stats.records += b.recordCount;
+      stats.payloadBytes += b.payloadBytes;
+      stats.keyedRecords += b.keyedRecords;
+      return;
+    }
+    for (const r of b.records.slice(0, left)) {
+      stats.records++;
+      stats.payloadBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + r.headerBytes;
+      if (r.key !== null) stats.keyedRecords++;
+    }
+  }
+
+  #failed(p: Point, error: unknown): void {
+    const t = p.owner;
+    t.sample.failures++;
+    t.sample.lastError = describeError(error);
+    if (t.sample.failures >= this.options.limits.maxContinuousFailedBatches) t.stopped = true;
+  }
+
+  /** SAMPLING_TIMEOUT_SECONDS, as a timeout the retries know (a stalled leader). */
+  async #bounded<T>(work: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ms = this.#timeoutMs;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RequestTimeoutError(`fetch timed out after ${ms / 1000} s`)),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }

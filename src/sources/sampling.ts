@@ -9,9 +9,11 @@ import type { KafkaCluster } from "../kafka/cluster.ts";
 import { type BrokerNode, type LeaderPartition, partitionKey } from "../kafka/types.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
-import { HOUR_MS } from "../model/window.ts";
+import { HOUR_MS, type Window } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
-import { type SampleTarget, sampleTopics } from "./_sampler.ts";
+import { type SampleTarget, sampleTopics, type TopicSample } from "./_sampler.ts";
+import { estimateFromCensus } from "./_record_bytes.ts";
+import type { ReadTotals } from "../kafka/scan_windows.ts";
 import { errorMeasurement, measurementHeader } from "./error_measurement.ts";
 import { topicWindows } from "./topic_windows.ts";
 import { describeError } from "../describe_error.ts";
@@ -21,6 +23,8 @@ export interface SamplingOptions {
   analysisTime: number;
   samplingDays: number;
   limits: SamplingLimits;
+  /** In [0, 1): where the sample's points start (tests replay a sample with a seed). */
+  random?: () => number;
 }
 
 export async function measureBySampling(
@@ -55,8 +59,10 @@ export async function measureBySampling(
 
   let offsets: Map<string, bigint[]>;
   let unreadable: Map<string, string>;
+  let logStarts: Map<string, bigint>;
+  let wholeReads: Map<string, ReadTotals>;
   try {
-    ({ offsets, failed: unreadable } = await boundaryOffsets(
+    ({ offsets, failed: unreadable, logStarts, wholeReads } = await boundaryOffsets(
       cluster,
       partitionsOf.flat(),
       boundaries,
@@ -85,19 +91,36 @@ export async function measureBySampling(
   });
 
   const targets: SampleTarget[] = [];
+  const censuses = new Map<string, TopicSample>();
   const counted = measurable.map(({ t, partitions }) => {
-    const w = windows.get(t.name)!;
+    const w = completeHours(windows.get(t.name)!, earliest, partitions, offsets, logStarts);
     const first = (w.start - earliest) / HOUR_MS;
     const last = boundaries.length - 1;
+    const mine: SampleTarget[] = [];
     const perPartition = partitions.map((p) => {
       const o = offsets.get(partitionKey(p.topic, p.partition)) ?? [];
-      targets.push({ ...p, startOffset: o[first] ?? 0n, endOffset: o[last] ?? 0n });
+      mine.push({ ...p, startOffset: o[first] ?? 0n, endOffset: o[last] ?? 0n });
       return countsBetween(o.slice(first));
     });
+    // Every partition read whole to count its hours, and from the window's start: no sample
+    // is needed.
+    const fromStart = partitions.every((p) => {
+      const o = offsets.get(partitionKey(p.topic, p.partition)) ?? [];
+      return o[first] === o[0];
+    });
+    const census = fromStart ? fromWholeReads(mine, wholeReads, options.limits.batchSize) : null;
+    if (census) censuses.set(t.name, census);
+    else targets.push(...mine);
     return { t, w, perPartition };
   });
 
-  const samples = await sampleTopics(cluster, targets, { limits: options.limits });
+  const samples = new Map([
+    ...censuses,
+    ...await sampleTopics(cluster, targets, {
+      limits: options.limits,
+      ...(options.random ? { random: options.random } : {}),
+    }),
+  ]);
 
   return [
     ...failed,
@@ -110,11 +133,12 @@ export async function measureBySampling(
       const total = records.reduce((s, n) => s + n, 0);
       const sample = samples.get(t.name) ?? null;
       const stats = sample?.stats ?? null;
-      if (total > 0 && (!stats || stats.batchRecords === 0)) {
+      const estimate = sample?.recordBytes ?? null;
+      if (total > 0 && estimate === null) {
         const why = sample?.lastError ? `: ${sample.lastError}` : "";
         return errorMeasurement(t, w, `no record batch could be sampled${why}`);
       }
-      const perRecord = stats && stats.batchRecords > 0 ? stats.logBytes / stats.batchRecords : 0;
+      const perRecord = estimate?.bytesPerRecord ?? 0;
       const hourly: HourlyPoint[] = records.map((n, i) => ({
         hourStart: w.start + i * HOUR_MS,
         records: n,
@@ -125,8 +149,79 @@ export async function measureBySampling(
         hourly,
         partitionRecords: perPartition.map((c) => c.reduce((s, n) => s + n, 0)),
         sample: stats,
+        recordBytes: estimate === null ? null : { low: estimate.low, high: estimate.high },
         error: null,
       };
     }),
   ];
+}
+
+/**
+ * The window without the hours that retention has cut into. When a partition's log start
+ * moved (retention, DeleteRecords) and the first hour holding records begins at the log
+ * start, that hour may have lost its earlier records: the window starts after it (model.md:
+ * only complete hours count). `offsets` are at the hour boundaries from `first` on.
+ */
+function completeHours(
+  w: Window,
+  first: number,
+  partitions: readonly LeaderPartition[],
+  offsets: ReadonlyMap<string, bigint[]>,
+  logStarts: ReadonlyMap<string, bigint>,
+): Window {
+  let start = w.start;
+  for (const p of partitions) {
+    const key = partitionKey(p.topic, p.partition);
+    const logStart = logStarts.get(key) ?? 0n;
+    const o = offsets.get(key);
+    if (logStart === 0n || !o) continue;
+    // The last boundary still at the log start: the hour after it holds the first record.
+    let cut = -1;
+    for (let i = 0; i + 1 < o.length && o[i] === logStart; i++) cut = i;
+    if (cut < 0 || o[cut + 1]! <= logStart) continue;
+    const hourStart = first + cut * HOUR_MS;
+    if (hourStart >= w.start) start = Math.max(start, hourStart + HOUR_MS);
+  }
+  return start === w.start ? w : { start: Math.min(start, w.end), end: w.end };
+}
+
+/**
+ * A topic's sample when the boundary scan has read every partition with records in its
+ * window whole: the exact bytes per record of those batches (a census), and their payload.
+ */
+function fromWholeReads(
+  targets: readonly SampleTarget[],
+  wholeReads: ReadonlyMap<string, ReadTotals>,
+  inspectAtMost: number,
+): TopicSample | null {
+  const reads: ReadTotals[] = [];
+  for (const t of targets) {
+    if (t.endOffset <= t.startOffset) continue;
+    const read = wholeReads.get(partitionKey(t.topic, t.partition));
+    if (!read) return null;
+    reads.push(read);
+  }
+  if (reads.length === 0) return null;
+  const sum = (f: (r: ReadTotals) => number) => reads.reduce((s, r) => s + f(r), 0);
+  const records = sum((r) => r.records);
+  const recordBytes = estimateFromCensus([{ sizeBytes: sum((r) => r.bytes), records }]);
+  if (!recordBytes) return null;
+  // Payload and keys of every record read, scaled down to what SAMPLING_BATCH_SIZE allows.
+  const inspected = Math.min(records, inspectAtMost);
+  const share = records > 0 ? inspected / records : 0;
+  return {
+    stats: {
+      records: inspected,
+      batches: sum((r) => r.batches),
+      logBytes: sum((r) => r.bytes),
+      batchRecords: records,
+      payloadBytes: sum((r) => r.payloadBytes) * share,
+      keyedRecords: Math.round(sum((r) => r.keyedRecords) * share),
+    },
+    recordBytes: { ...recordBytes, points: reads.length },
+    fetches: 0,
+    nulls: 0,
+    failures: 0,
+    lastError: null,
+  };
 }

@@ -1,6 +1,6 @@
-// The SAMPLING_* limits bound the sampling loop as their names say, against the real broker:
-// records inspected per topic, empty fetches in a row, the time of one fetch, and failed
-// fetches in a row.
+// The SAMPLING_* limits bound the sampling as their names say, against the real broker:
+// records inspected per topic, reads of a partition that find nothing, the time of one
+// fetch, and failed reads of a topic.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { fixture, localBroker, plaintextConnection, seedFresh } from "../support/testbed.ts";
 import type { SamplingLimits } from "../../src/config/types.ts";
@@ -51,54 +51,54 @@ Deno.test("sampling limits bound the loop", async (t) => {
           s.stats.records > 0 && s.stats.records <= batchSize,
           `${s.stats.records} records for ${batchSize}`,
         );
+        assert(s.recordBytes !== null, "bytes per record measured whatever the budget");
         assert(s.stats.batchRecords >= s.stats.records, "whole batches are counted for log bytes");
       }
     });
 
     await t.step(
-      "with a budget above the topic's size, a tenth of its records are read, never all",
+      "with a budget above the topic's size, a tenth of its records are read (at least 2000), never all",
       async () => {
         const s = (await sampleTopics(cluster, whole, {
           limits: { ...LIMITS, batchSize: 1_000_000 },
         }))
           .get(topic.name)!;
         assert(
-          s.stats.records > 0 && s.stats.records <= 1_200,
+          s.stats.records > 0 && s.stats.records <= 2_000,
           `${s.stats.records} of 12000 records`,
         );
       },
     );
 
     await t.step(
-      "SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many empty fetches",
+      "SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many reads found nothing",
       async () => {
-        // Offsets past the end: every read comes back empty (offset out of range).
-        const beyond = targets((p) => {
+        // Partition 1's window lies past its end: every read there finds nothing (offset out
+        // of range, as when retention deleted it); partition 0 reads normally. The pilot reads
+        // both; the main sample reads partition 1 again only while its limit allows.
+        const half = targets((p) => {
           const end = hw.get(`${topic.name}\u0000${p}`)!;
-          return [end + 100n, end + 1100n];
+          return p === 0 ? [0n, end] : [end + 100n, 2n * end + 100n];
         });
-        const two = (await sampleTopics(cluster, beyond, {
-          limits: { ...LIMITS, maxConsecutiveNulls: 2 },
-        }))
-          .get(topic.name)!;
-        assertEquals(two.fetches, 2 * topic.leaders.length);
-        assertEquals(two.nulls, two.fetches);
-        assertEquals(two.stats.records, 0);
-        // With a higher limit the loop still ends: each partition has a few sampling points.
-        const many = (await sampleTopics(cluster, beyond, { limits: LIMITS })).get(
-          topic.name,
-        )!;
-        assert(
-          many.fetches > two.fetches && many.fetches <= 4 * topic.leaders.length,
-          `${many.fetches} fetches`,
-        );
+        // A pilot of one point per partition, then the main sample.
+        const sample = async (maxConsecutiveNulls: number) =>
+          (await sampleTopics(cluster, half, {
+            limits: { ...LIMITS, maxConsecutiveNulls },
+            pilotPoints: 2,
+            random: () => 0.5,
+          })).get(topic.name)!;
+        const one = await sample(1);
+        assertEquals(one.nulls, 1, "given up after the pilot's empty read");
+        assert(one.stats.batches > 1, "partition 0 was read on");
+        const many = await sample(1000);
+        assert(many.nulls > 1, `${many.nulls} empty reads without the limit`);
       },
     );
 
     await t.step(
       "SAMPLING_TIMEOUT_SECONDS and SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES stop a topic's sampling",
       async () => {
-        // A "leader" that accepts connections and never answers: every fetch times out.
+        // A "leader" that accepts connections and never answers: every read there times out.
         const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
         const held: Deno.Conn[] = [];
         const accepting = (async () => {
@@ -106,28 +106,43 @@ Deno.test("sampling limits bound the loop", async (t) => {
         })();
         try {
           const blackHole = { nodeId: 99, host: "127.0.0.1", port: silent.addr.port };
-          const stuck = whole.map((x) => ({ ...x, leader: blackHole }));
-          const limits = { ...LIMITS, timeoutSeconds: 0.2, maxContinuousFailedBatches: 3 };
+          // Partition 1 is led by the stalled "broker"; partition 0 by the real one.
+          const stuck = () =>
+            whole.map((x) => x.partition === 1 ? { ...x, leader: blackHole } : { ...x });
           // A stalled leader that metadata keeps naming, as it does until the controller
-          // fences the broker: refreshing the leaders finds it again.
+          // fences the broker, with no time to wait for it: every timeout is a failed read.
           const stalled = {
             admin: cluster.admin,
             api: <T extends VersionedApi>(name: string) => cluster.api<T>(name),
             suspect: () => {},
             refreshLeaders: () => Promise.resolve(),
-            retryBudgetMs: 60_000,
+            retryBudgetMs: 0,
           };
-          const s = (await sampleTopics(stalled, stuck, { limits })).get(topic.name)!;
-          assertEquals(s.failures, 3);
-          assertEquals(s.fetches, 0);
-          assertEquals(s.stats.records, 0);
-          assertStringIncludes(s.lastError ?? "", "fetch timed out after 0.2 s");
+          const sample = async (maxContinuousFailedBatches: number) =>
+            (await sampleTopics(stalled, stuck(), {
+              limits: { ...LIMITS, timeoutSeconds: 0.2, maxContinuousFailedBatches },
+              pilotPoints: 2,
+              random: () => 0.5,
+            })).get(topic.name)!;
+          const stopped = await sample(1);
+          assertEquals(stopped.failures, 1);
+          assertStringIncludes(stopped.lastError ?? "", "fetch timed out after 0.2 s");
+          // Stopped after the pilot: partition 0's pilot read is all it has.
+          assertEquals(stopped.stats.batches, 1);
+          const goingOn = await sample(1000);
+          assert(goingOn.failures > 1, `${goingOn.failures} failed reads`);
+          assert(goingOn.stats.batches > 1, "the main sample read on");
 
-          // Once metadata names the real leader, the next round reads from it.
-          const moved = structuredClone(stuck);
-          const r = (await sampleTopics(cluster, moved, { limits })).get(topic.name)!;
-          assertEquals(r.failures, 1);
-          assert(r.stats.records > 0, "sampled from the leader metadata names");
+          // When metadata names the real leader, the read moves there: no read fails.
+          const moved = stuck();
+          const r = (await sampleTopics(cluster, moved, {
+            limits: { ...LIMITS, timeoutSeconds: 0.2 },
+          })).get(topic.name)!;
+          assertEquals(r.failures, 0);
+          assert(
+            r.recordBytes !== null && r.stats.batches > 0,
+            "sampled from the leader metadata names",
+          );
           assert(moved.every((m) => m.leader.port !== silent.addr.port), "leaders refreshed");
         } finally {
           silent.close();

@@ -15,7 +15,11 @@ import { KafkaCluster, partitionKey, type PartitionRef } from "../../src/kafka/c
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
 import { fetchFromLeader } from "../../src/kafka/fetch.ts";
 import { countKafkaRequests, takeRequestCounts } from "../../src/kafka/request_counter.ts";
-import { type HourlyOffsetsOptions, hourlyRecordCounts } from "../../src/kafka/hourly_offsets.ts";
+import {
+  type HourlyOffsetsOptions,
+  hourlyRecordCounts,
+  WINDOW_LOOKUPS,
+} from "../../src/kafka/hourly_offsets.ts";
 import type { Reply, Request } from "./_testbed_worker.ts";
 
 async function withCluster<T>(c: KafkaConnection, fn: (k: KafkaCluster) => Promise<T>): Promise<T> {
@@ -199,19 +203,23 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
           [
             "every partition read",
             { scanRecordsPerHour: Infinity },
-            (r) => r.listOffsets === 3 && r.fetch > 0,
+            (r) => r.listOffsets === WINDOW_LOOKUPS && r.fetch > 0,
           ],
-          ["nothing read", { scanRecordsPerHour: 0 }, (r) => r.listOffsets === 3 + inner],
+          [
+            "nothing read",
+            { scanRecordsPerHour: 0 },
+            (r) => r.listOffsets === WINDOW_LOOKUPS + inner,
+          ],
           [
             "read in 1 KiB rounds (larger for larger batches)",
             { scanRecordsPerHour: Infinity, scanLimits: small },
-            (r) => r.listOffsets === 3 && r.fetch > 20,
+            (r) => r.listOffsets === WINDOW_LOOKUPS && r.fetch > 20,
           ],
           // Reading stops after the first round: ListOffsets answers what it left open.
           [
             "reads cut short",
             { scanRecordsPerHour: Infinity, scanLimits: { ...small, maxBytes: 4096 } },
-            (r) => r.fetch > 0 && r.listOffsets > 3,
+            (r) => r.fetch > 0 && r.listOffsets > WINDOW_LOOKUPS,
           ],
           // No whole batch fits in what a partition may read: every boundary is looked up.
           [
@@ -220,7 +228,7 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
               scanRecordsPerHour: Infinity,
               scanLimits: { fetchBytes: 64, responseBytes: 64, maxBytes: 64 },
             },
-            (r) => r.listOffsets === 3 + inner,
+            (r) => r.listOffsets === WINDOW_LOOKUPS + inner,
           ],
         ];
         countKafkaRequests();

@@ -5,8 +5,13 @@ import { type BrokerInfo, brokerOptionsFromEnv, ensureBroker } from "../../dev/k
 import { type ClusterInfo, type ClusterOptions, ensureCluster } from "../../dev/kafka/cluster.ts";
 import { Toxiproxy } from "../../dev/toxiproxy/client.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
-import { loadProfile, withTopicPrefix, type WorkloadProfile } from "../../dev/workload/profile.ts";
-import { seedProfile } from "../../dev/workload/seeder.ts";
+import {
+  loadProfile,
+  withSeed,
+  withTopicPrefix,
+  type WorkloadProfile,
+} from "../../dev/workload/profile.ts";
+import { seedProfile, type SeedResult } from "../../dev/workload/seeder.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
 import type { KafkaConnection, SaslMechanism } from "../../src/kafka/connection.ts";
 
@@ -45,28 +50,47 @@ export async function saslSslConnection(
 }
 
 export interface SeededProfile {
+  /** The profile as seeded (prefixed topic names, the seed used): compute ground truth from it. */
   profile: WorkloadProfile;
   anchor: number;
   prefix: string;
+  /** What the seeder reports: records, deletions, requests, time per topic. */
+  result: SeedResult;
   /** Deletes the seeded topics. */
   cleanup(): Promise<void>;
+}
+
+export interface SeedFreshOptions {
+  /** The generator's seed instead of the profile's (withSeed()). */
+  seed?: number;
+  /** The end of the seeded history, a whole UTC hour (default: this hour's start). */
+  anchor?: number;
 }
 
 /**
  * Seeds a fresh, uniquely prefixed copy of a profile whose history ends at this hour's
  * start, so tests never see each other's records or an earlier run's.
  */
-export async function seedFresh(profileUrl: URL, label: string): Promise<SeededProfile> {
+export async function seedFresh(
+  source: URL | WorkloadProfile,
+  label: string,
+  options: SeedFreshOptions = {},
+): Promise<SeededProfile> {
   const info = await localBroker();
   const prefix = `kt${Date.now().toString(36)}${label}_`;
-  const profile = withTopicPrefix(await loadProfile(profileUrl), prefix);
-  const anchor = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const loaded = source instanceof URL ? await loadProfile(source) : source;
+  const profile = withTopicPrefix(
+    options.seed === undefined ? loaded : withSeed(loaded, options.seed),
+    prefix,
+  );
+  const anchor = options.anchor ?? Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
   const connection = plaintextConnection(info);
-  await seedProfile(profile, connection, { anchor });
+  const result = await seedProfile(profile, connection, { anchor });
   return {
     profile,
     anchor,
     prefix,
+    result,
     async cleanup() {
       const cluster = new KafkaCluster(connection);
       try {

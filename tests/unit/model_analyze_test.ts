@@ -1,7 +1,7 @@
 // Unit tests for analyzeTopic(): the per-topic quantities, statuses and warnings of model.md.
 
 import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../assert.ts";
-import { analyzeTopic, WARNING_CODES } from "../../src/model/analyze.ts";
+import { analyzeTopic, type TopicResult, WARNING_CODES } from "../../src/model/analyze.ts";
 import { DAY_MS, HOUR_MS } from "../../src/model/window.ts";
 import { E, hourAt, hoursAgo, measurement, MIB, params, sample } from "./_model_fixtures.ts";
 
@@ -254,12 +254,13 @@ Deno.test("analyzeTopic() does not warn low_sample for a source that does not sa
   assert(!r.warnings.includes("low_sample"));
 });
 
-Deno.test("analyzeTopic() lists warnings in the fixed order keyed_topic, compacted, skewed, window_capped, low_sample", () => {
+Deno.test("analyzeTopic() lists warnings in the fixed order keyed_topic, compacted, skewed, window_capped, low_sample, uncertain", () => {
   const m = measurement(NEEDS_MORE, {
     isCompacted: true,
     partitions: 4,
     partitionRecords: [100, 1, 1, 1],
     sample: sample({ records: 1, keyedRecords: 1 }),
+    recordBytes: { low: 900, high: 1100 }, // 12 partitions at 1024 B, 11 to 13 over this
   });
   const r = analyzeTopic(m, params(), ctx);
   assertEquals(r.warnings, [...WARNING_CODES]);
@@ -269,6 +270,7 @@ Deno.test("analyzeTopic() lists warnings in the fixed order keyed_topic, compact
     "skewed",
     "window_capped",
     "low_sample",
+    "uncertain",
   ]);
 });
 
@@ -279,4 +281,136 @@ Deno.test("analyzeTopic() gives a busy, full-window, unkeyed topic no warnings",
   assertEquals(r.warnings, []);
   assertEquals(r.hourly.length, 168);
   assertEquals(r.windowEnd - r.windowStart, 168 * HOUR_MS);
+});
+
+// --- the bytes-per-record interval ---------------------------------------------------------
+
+// 25 MiB/s of 1 KiB records at the peak: 75 MiB/s required, 8 partitions at 1024 B per record.
+const SAMPLED = [hourAt(3, 5), hourAt(2, 25), hourAt(1, 10)];
+
+/** The recommendation at the low end, at the estimate and at the high end. */
+const range = (r: TopicResult) => [
+  r.recommendedPartitionsLow,
+  r.recommendedPartitions,
+  r.recommendedPartitionsHigh,
+];
+
+Deno.test("analyzeTopic() with an interval straddling a rounding step gives a range and uncertain", () => {
+  // 75 MiB/s × 900/1024 = 65.9 MiB/s → 7; × 1100/1024 = 80.6 MiB/s → 9.
+  const m = measurement(SAMPLED, { sample: sample(), recordBytes: { low: 900, high: 1100 } });
+  const r = analyzeTopic(m, params(), ctx);
+  assertEquals(r.avgRecordBytes, 1024);
+  assertEquals([r.avgRecordBytesLow, r.avgRecordBytesHigh], [900, 1100]);
+  assertEquals(range(r), [7, 8, 9]);
+  assertEquals(r.warnings, ["window_capped", "uncertain"]); // window_capped: a 3-hour-old topic
+  // The range only informs: the action follows the recommendation at the estimate.
+  assertEquals(r.action, "increase");
+});
+
+Deno.test("analyzeTopic() with a narrow interval inside one rounding step gives one number, no uncertain", () => {
+  // 75 MiB/s × 1010/1024 = 74.0 MiB/s → 8; × 1040/1024 = 76.2 MiB/s → 8.
+  const m = measurement(SAMPLED, { sample: sample(), recordBytes: { low: 1010, high: 1040 } });
+  const r = analyzeTopic(m, params(), ctx);
+  assertEquals([r.avgRecordBytesLow, r.avgRecordBytesHigh], [1010, 1040]);
+  assertEquals(range(r), [8, 8, 8]);
+  assertEquals(r.warnings, ["window_capped"]);
+});
+
+Deno.test("analyzeTopic() without an interval (Metrics API) gives low = high = the estimate and the recommendation", () => {
+  for (const m of [measurement(SAMPLED), measurement(SAMPLED, { recordBytes: null })]) {
+    const r = analyzeTopic(m, params(), ctx);
+    assertEquals([r.avgRecordBytesLow, r.avgRecordBytes, r.avgRecordBytesHigh], [1024, 1024, 1024]);
+    assertEquals(range(r), [8, 8, 8]);
+    assert(!r.warnings.includes("uncertain"));
+  }
+});
+
+Deno.test("analyzeTopic() scales every hour alike, so a tied peak stays the earliest hour", () => {
+  const m = measurement([hourAt(10, 25), hourAt(4, 25), hourAt(2, 1)], {
+    sample: sample(),
+    recordBytes: { low: 900, high: 1100 },
+  });
+  const r = analyzeTopic(m, params(), ctx);
+  assertEquals(r.peakHourStart, hoursAgo(10));
+  assertEquals(range(r), [7, 8, 9]);
+});
+
+Deno.test("analyzeTopic() keeps the minimum rule at both ends: a wide interval on light traffic is not uncertain", () => {
+  // 1 MiB/s peak: 3 MiB/s required, 6 MiB/s at twice the bytes per record; both under 10 MiB/s.
+  const m = measurement([hourAt(1, 1)], {
+    sample: sample(),
+    recordBytes: { low: 512, high: 2048 },
+  });
+  const r = analyzeTopic(m, params(), ctx);
+  assertEquals(range(r), [6, 6, 6]);
+  assertEquals(r.warnings, ["window_capped"]);
+});
+
+Deno.test("analyzeTopic() applies MIN_CONSUMPTION_THROUGHPUT at each end: the high end can cross it", () => {
+  // 3 MiB/s peak × 3 = 9 MiB/s, under the 10 MiB/s threshold: the minimum, 6. At 1.2 × the
+  // bytes per record, 10.8 MiB/s at 1 MiB/s per partition needs 11.
+  const p = params({ consumerThroughputPerPartition: 1 * MIB });
+  const m = measurement([hourAt(1, 3)], {
+    sample: sample(),
+    recordBytes: { low: 900, high: 1.2 * 1024 },
+  });
+  const r = analyzeTopic(m, p, ctx);
+  assertEquals(range(r), [6, 6, 11]);
+  assert(r.warnings.includes("uncertain"));
+});
+
+Deno.test("analyzeTopic() rounds both ends like the recommendation: power-of-two", () => {
+  // 8 stays 8 at the estimate; 7 → 8 at the low end, 9 → 16 at the high end.
+  const m = measurement(SAMPLED, { sample: sample(), recordBytes: { low: 900, high: 1100 } });
+  const r = analyzeTopic(m, params({ partitionRounding: "power-of-two" }), ctx);
+  assertEquals(range(r), [8, 8, 16]);
+  assert(r.warnings.includes("uncertain"));
+});
+
+Deno.test("analyzeTopic() leaves the interval fields null for empty and failed topics", () => {
+  const recordBytes = { low: 900, high: 1100 };
+  const empty = analyzeTopic(measurement([], { recordBytes }), params(), ctx);
+  const failed = analyzeTopic(
+    measurement([], { hourly: [], error: "denied", recordBytes }),
+    params(),
+    ctx,
+  );
+  for (const r of [empty, failed]) {
+    assertEquals([r.avgRecordBytesLow, r.avgRecordBytesHigh], [null, null], r.status);
+    assertEquals(range(r), [null, null, null], r.status);
+  }
+});
+
+const BAD_INTERVALS = [
+  [1100, 900], // reversed
+  [-1, 1100],
+  [900, Number.NaN],
+  [900, Infinity],
+  [1030, 1100], // above the estimate, 1024
+  [900, 1000], // below it
+] as const;
+
+Deno.test("analyzeTopic() turns an interval that is reversed, negative, non-finite or misses the estimate into an error", () => {
+  for (const [low, high] of BAD_INTERVALS) {
+    const m = measurement(SAMPLED, { sample: sample(), recordBytes: { low, high } });
+    const r = analyzeTopic(m, params(), ctx);
+    assertEquals(r.status, "error", `[${low}, ${high}]`);
+    assertMatch(r.error!, /invalid measurement: bytes-per-record interval/);
+  }
+});
+
+Deno.test("analyzeTopic() accepts an interval of zero width at the estimate despite float noise in the sums", () => {
+  // Σ (records × 777.77) / Σ records comes out as 777.7699999999999.
+  const est = 777.77;
+  const hours = [1, 2, 3].map((n) => ({
+    hourStart: hoursAgo(n),
+    records: 7 * n,
+    bytes: 7 * n * est,
+  }));
+  const m = measurement(hours, { sample: sample(), recordBytes: { low: est, high: est } });
+  const r = analyzeTopic(m, params(), ctx);
+  assert(r.avgRecordBytes !== est);
+  assertEquals(r.status, "active");
+  assertEquals([r.avgRecordBytesLow, r.avgRecordBytesHigh], [est, est]);
+  assertEquals(range(r), [6, 6, 6]);
 });

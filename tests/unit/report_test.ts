@@ -16,6 +16,7 @@ import {
   writeClusterReports,
 } from "../../src/report/mod.ts";
 import { textCell } from "../../src/report/_csv.ts";
+import { renderStepSummary } from "../../src/report/github.ts";
 import { fixed, plainNumber } from "../../src/report/_format.ts";
 import { csvRecords, E, fixtureReport, MIB, parseCsv, T0 } from "./_report_fixture.ts";
 
@@ -46,6 +47,53 @@ Deno.test("detail CSV starts with the reference's nine columns, in its order", (
     const c of ["peak_throughput", "window_days", "avg_record_bytes", "action", "warnings"]
   ) {
     assert(header?.includes(c), `missing ${c}`);
+  }
+});
+
+Deno.test("detail CSV appends the interval's four columns after every earlier column", () => {
+  const [header] = parseCsv(renderDetailCsv(report));
+  assertEquals(header?.slice(-5), [
+    "error",
+    "avg_record_bytes_low",
+    "avg_record_bytes_high",
+    "recommended_partitions_low",
+    "recommended_partitions_high",
+  ]);
+});
+
+Deno.test("detail CSV: the recommendation at the ends of the bytes-per-record interval", () => {
+  const orders = row("orders");
+  assertEquals(
+    [orders.avg_record_bytes_low, orders.avg_record_bytes, orders.avg_record_bytes_high],
+    ["900.0", "1024.0", "1100.0"],
+  );
+  assertEquals(
+    [orders.recommended_partitions_low, orders.recommended_partitions_high],
+    ["8", "10"],
+  );
+  // No interval from the source: both ends are the estimate and the recommendation.
+  const steady = row("steady");
+  assertEquals(
+    [steady.avg_record_bytes_low, steady.avg_record_bytes_high],
+    ["1024.0", "1024.0"],
+  );
+  assertEquals(
+    [steady.recommended_partitions_low, steady.recommended_partitions_high],
+    ["6", "6"],
+  );
+  assertEquals(row("'-rm").warnings, "window_capped"); // an interval too narrow to matter
+  for (const name of ["empty-topic", "broken"]) {
+    const r = row(name);
+    assertEquals(
+      [
+        r.avg_record_bytes_low,
+        r.avg_record_bytes_high,
+        r.recommended_partitions_low,
+        r.recommended_partitions_high,
+      ],
+      ["", "", "", ""],
+      name,
+    );
   }
 });
 
@@ -81,7 +129,7 @@ Deno.test("detail CSV: required is peak × factor, consumer the average, both MB
   assertEquals(r.required_throughput, "90.000000");
   assertEquals(r.recommended_partitions, "9");
   assertEquals(r.action, "increase");
-  assertEquals(r.warnings, "keyed_topic|skewed|window_capped|low_sample");
+  assertEquals(r.warnings, "keyed_topic|skewed|window_capped|low_sample|uncertain");
   assertEquals(r.window_days, "2.000");
   assertEquals(r.peak_hour_start, new Date(E - 10 * 3_600_000).toISOString());
   // 900,000 of 1,000,000 records on one of 6 partitions: 5.4 × the mean.
@@ -135,6 +183,10 @@ Deno.test("detail CSV: numbers keep fixed decimals and never use exponents", () 
     "avg_payload_bytes",
     "skew",
     "consumer_fan_out",
+    "avg_record_bytes_low",
+    "avg_record_bytes_high",
+    "recommended_partitions_low",
+    "recommended_partitions_high",
   ];
   for (const r of detail) {
     for (const c of numeric) assert(/^(\d+(\.\d+)?)?$/.test(r[c]!), `${c}: ${r[c]}`);
@@ -209,12 +261,16 @@ const JSON_TOPIC_FIELDS = [
   "records_in_window",
   "bytes_in_window",
   "avg_record_bytes",
+  "avg_record_bytes_low",
+  "avg_record_bytes_high",
   "avg_payload_bytes",
   "avg_bytes_per_second",
   "peak_bytes_per_second",
   "peak_hour_start",
   "required_bytes_per_second",
   "recommended_partitions",
+  "recommended_partitions_low",
+  "recommended_partitions_high",
   "action",
   "warnings",
   "skew",
@@ -268,6 +324,26 @@ Deno.test("JSON report: rates are bytes per second, unrounded; unknowns are null
   );
   assertEquals(get("empty-topic").records_in_window, 0);
   assertEquals(get("empty-topic").recommended_partitions, null);
+});
+
+Deno.test("JSON report: the bytes-per-record interval and the recommendation at its ends", () => {
+  const topics = toJsonReport(report).topics;
+  const get = (name: string) => topics.find((t) => t.topic_name === name)!;
+  const ends = (name: string) => {
+    const t = get(name);
+    return [
+      t.avg_record_bytes_low,
+      t.avg_record_bytes_high,
+      t.recommended_partitions_low,
+      t.recommended_partitions_high,
+    ];
+  };
+  assertEquals(ends("orders"), [900, 1100, 8, 10]);
+  assertEquals(get("orders").warnings.at(-1), "uncertain");
+  assertEquals(ends("-rm"), [1000, 1050, 6, 6]);
+  assertEquals(ends("steady"), [1024, 1024, 6, 6]);
+  assertEquals(ends("empty-topic"), [null, null, null, null]);
+  assertEquals(ends("broken"), [null, null, null, null]);
 });
 
 Deno.test("report file names: <cluster>-recommender-<epoch seconds>-…, id made safe", () => {
@@ -354,7 +430,8 @@ Deno.test("Markdown report lists increases first, with names as code", () => {
   const rows = md.split("\n").filter((l) => l.startsWith("| `"));
   assertEquals(
     rows[0],
-    "| `orders` | 6 → 9 | 30.000 | increase | keyed_topic, skewed, window_capped, low_sample |",
+    "| `orders` | 6 → 9 (8–10) | 30.000 | increase | " +
+      "keyed_topic, skewed, window_capped, low_sample, uncertain |",
   );
   assertEquals(rows.length, 7);
   assertStringIncludes(md, '| `=HYPERLINK("x")` | 12 → 6 |');
@@ -363,4 +440,21 @@ Deno.test("Markdown report lists increases first, with names as code", () => {
     "| `broken` | 4 |  | error: Cannot describe topic: TOPIC\\_AUTHORIZATION\\_FAILED |",
   );
   assertStringIncludes(md, "7 topics: 1 need more partitions (3 to add)");
+});
+
+Deno.test("Markdown report shows a range only where the interval's ends differ, and says what it is", () => {
+  const md = renderMarkdown(report);
+  assertStringIncludes(md, "| `-rm` | 6 → 6 | "); // its narrow interval moves nothing
+  assertStringIncludes(md, "| `steady` | 6 → 6 | ");
+  assertEquals(md.match(/ \(\d+–\d+\)/g), [" (8–10)"]);
+  assertStringIncludes(md, "A range in parentheses is the recommendation at either end");
+  const certain = fixtureReport({
+    topics: report.topics.filter((t) => !t.warnings.includes("uncertain")),
+  });
+  assert(!renderMarkdown(certain).includes("A range in parentheses"));
+});
+
+Deno.test("GitHub step summary shows the range of an uncertain increase", () => {
+  const summary = renderStepSummary({ reports: [{ report, files: [] }] });
+  assertStringIncludes(summary, "| `orders` | 6 → 9 (8–10) | 30.000 | ");
 });
