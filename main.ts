@@ -4,7 +4,7 @@
 // topics failed, 4 a --fail-on gate tripped.
 import { ConfigError, denoEnv, loadConfig } from "./src/config/mod.ts";
 import { resolveAwsCredentials } from "./src/config/aws_secrets.ts";
-import { preflight } from "./src/config/preflight.ts";
+import { preflight } from "./src/cli/preflight.ts";
 import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
 import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
 import { makeScrubber, type Scrubber } from "./src/scrub.ts";
@@ -90,16 +90,20 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
 
 /**
  * 2 when every cluster failed because its credentials were refused (nothing was analysed,
- * and the fix is in the configuration); 3 when any cluster or topic failed, even if a gate
+ * and the fix is in the configuration); 3 when any cluster or topic failed or the measurements
+ * to save could not be written, even if a gate
  * tripped too (a gate on half the data must not hide the other half's failure); 4 when a
  * topic's action is one --fail-on names; 0 otherwise.
  */
 export function exitCode(
-  o: Pick<RunOutcome, "clusters" | "failedClusters" | "failedTopics" | "refusedClusters">,
+  o: Pick<
+    RunOutcome,
+    "clusters" | "failedClusters" | "failedTopics" | "refusedClusters" | "measurementsLost"
+  >,
   failOn: readonly string[] = [],
 ): number {
   if (o.refusedClusters > 0 && o.refusedClusters === o.clusters.length) return EXIT.usage;
-  if (o.failedClusters > 0 || o.failedTopics > 0) return EXIT.partial;
+  if (o.failedClusters > 0 || o.failedTopics > 0 || o.measurementsLost) return EXIT.partial;
   const tripped = o.clusters.some((c) =>
     c.report.topics.some((t) => t.action !== null && failOn.includes(t.action))
   );

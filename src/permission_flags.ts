@@ -9,9 +9,9 @@
 //   environment or .env, with ~/.aws and any endpoint or file the AWS_* variables name;
 // - write access to the GitHub Actions output and job summary files, when a runner sets
 //   GITHUB_OUTPUT and GITHUB_STEP_SUMMARY;
-// - read and write access to OUTPUT_DIR, read access to KAFKA_CREDENTIALS_FILE and
-//   CONFLUENT_CLOUD_CREDENTIAL_FILE, and network access to the host of
-//   CONFLUENT_METRICS_API_URL, when the environment or .env sets them;
+// - read and write access to OUTPUT_DIR and SAVE_MEASUREMENTS, read access to the files of
+//   FILE_SETTINGS (the credential files, MEASUREMENTS_FILE), and network access to the hosts
+//   of CONFLUENT_METRICS_API_URL and PROMETHEUS_URL, when the environment or .env sets them;
 // - the user's additions: KPR_ALLOW_NET (self-managed brokers), KPR_ALLOW_READ (CA files,
 //   an --env-file), KPR_ALLOW_WRITE (an --output-dir; also read, for renames), each a
 //   comma-separated list.
@@ -22,7 +22,6 @@
 
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseBoolean } from "./config/_values.ts";
 import { parseDotenv } from "./deps/dotenv.ts";
 import {
   AWS_ENDPOINT_ENV,
@@ -36,6 +35,7 @@ import {
   permissionFlags,
   type PermissionLists,
   URL_SETTINGS,
+  WRITE_SETTINGS,
 } from "./permissions.ts";
 
 export interface ExtraInput {
@@ -107,8 +107,10 @@ export function extraPermissions(input: ExtraInput): Extra {
     if (host !== undefined) net.push(host);
   }
   const write: string[] = [];
-  const outputDir = setting("OUTPUT_DIR");
-  if (outputDir !== undefined) write.push(...path(outputDir, "OUTPUT_DIR"));
+  for (const name of WRITE_SETTINGS) {
+    const target = setting(name);
+    if (target !== undefined) write.push(...path(target, name));
+  }
   // Reports are renamed into place, which needs read access too.
   read.push(...write);
   // Appended to, which needs write access only.
@@ -119,7 +121,7 @@ export function extraPermissions(input: ExtraInput): Extra {
 
   let aws: PermissionLists = { net: [], env: [], read: [], write: [], sys: [] };
   const useAws = setting("USE_AWS_SECRETS_MANAGER");
-  if (useAws !== undefined && parseBoolean(useAws) === true) {
+  if (useAws !== undefined && /^(?:true|1)$/i.test(useAws)) {
     const endpoints: string[] = [];
     for (const name of AWS_ENDPOINT_ENV) {
       const host = urlHost(input.env(name));

@@ -7,6 +7,7 @@
 // GitHub Action take their flags from here too. Pure data and pure functions only.
 
 import { ENV_NAMES } from "./config/settings.ts";
+import { knownEnvNames } from "./deps/_process_env.ts";
 
 /** One run's permissions, as the values of Deno's `--allow-*` flags. */
 export interface PermissionLists {
@@ -152,16 +153,26 @@ export const AWS_ENDPOINT_ENV: readonly string[] = [
  * Settings holding a URL the tool calls, whose host is granted when the environment or .env
  * sets one (a proxy or a local emulator outside CONFLUENT_CLOUD_HOSTS).
  */
-export const URL_SETTINGS: readonly string[] = ["CONFLUENT_METRICS_API_URL"];
+export const URL_SETTINGS: readonly string[] = ["CONFLUENT_METRICS_API_URL", "PROMETHEUS_URL"];
 
 /**
  * Settings naming a file the tool reads (the credentials given as files, since secrets are
- * not accepted as flag values), granted read access when the environment or .env sets one.
+ * not accepted as flag values, and the measurements a replay reads), granted read access when
+ * the environment or .env sets one.
  */
 export const FILE_SETTINGS: readonly string[] = [
   "KAFKA_CREDENTIALS_FILE",
   "CONFLUENT_CLOUD_CREDENTIAL_FILE",
+  "PROMETHEUS_BEARER_TOKEN_FILE",
+  "PROMETHEUS_PASSWORD_FILE",
+  "MEASUREMENTS_FILE",
 ];
+
+/**
+ * Settings naming a folder or file the tool writes (the reports, the saved measurements),
+ * granted write and read access (a rename needs both) when the environment or .env sets one.
+ */
+export const WRITE_SETTINGS: readonly string[] = ["OUTPUT_DIR", "SAVE_MEASUREMENTS"];
 
 /** Added when USE_AWS_SECRETS_MANAGER is on (the SDK reads os.release() for its user agent). */
 export const AWS_PERMISSIONS: PermissionLists = {
@@ -176,6 +187,8 @@ export const AWS_PERMISSIONS: PermissionLists = {
 export const ALL_ENV_NAMES: readonly string[] = [
   ...new Set([...BASE_PERMISSIONS.env, ...AWS_PERMISSIONS.env]),
 ];
+// npm packages see these as the tool's own variables (src/deps/_process_env.ts).
+knownEnvNames(ALL_ENV_NAMES);
 
 /** Variables that add to the task's permissions (comma-separated lists). */
 export const EXTRA_PERMISSION_ENV = {
@@ -194,12 +207,9 @@ export const RUN_FLAGS: readonly string[] = [
   "--v8-flags=--optimize-for-size",
 ];
 
-/** The `--allow-*` flags for some lists; empty lists give no flag (an empty value allows all). */
-/** Deno refused the operation for want of a permission (NotCapable, or the OS's PermissionDenied). */
-export function isPermissionError(e: unknown): boolean {
-  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
-}
+export { isPermissionError } from "./permission_error.ts";
 
+/** The `--allow-*` flags for some lists; empty lists give no flag (an empty value allows all). */
 export function permissionFlags(lists: PermissionLists): string[] {
   const flags: string[] = [];
   for (const kind of ["net", "env", "read", "write", "sys"] as const) {

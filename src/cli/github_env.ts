@@ -1,7 +1,7 @@
 // Hands a run's results to GitHub Actions when the CLI runs as an Action step: appends the
 // outputs to $GITHUB_OUTPUT and the job summary to $GITHUB_STEP_SUMMARY (both set by the
 // runner; elsewhere they are unset and nothing happens).
-import { isPermissionError } from "../permissions.ts";
+import { isPermissionError } from "../permission_error.ts";
 import type { Scrubber } from "../scrub.ts";
 import {
   githubOutputs,

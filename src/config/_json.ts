@@ -1,121 +1,55 @@
-// JSON parsing whose failure says only *where* the text broke. V8's own messages quote a
-// snippet of the input ("Unexpected token 'p', "[{"pw"..." is not valid JSON"), which would
-// echo credentials, so on failure we locate the error ourselves and report just the position.
+// JSON.parse whose failure says only where the text broke, never what it holds: V8's messages
+// quote the text around the error, which may be a password. The position is V8's own: most
+// messages end "at position N (line L column C)"; "Unexpected end" is the text's length; and
+// "Unexpected token 'x', …"<text around x>"…" is located by the quoted text, which V8 cuts
+// to 10 characters either side once the input is long enough, so the input is padded with
+// trailing spaces (which JSON ignores) to make it so.
 
-export type JsonResult = { ok: true; value: unknown } | { ok: false; position: number | null };
+export type JsonResult =
+  | { ok: true; value: unknown }
+  /** `line` and `column` count from 1. */
+  | { ok: false; position: number | null; line: number; column: number };
 
 export function parseJson(text: string): JsonResult {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, position: jsonErrorPosition(text) };
+    const position = jsonErrorPosition(text);
+    const before = text.slice(0, position ?? 0).split("\n");
+    return { ok: false, position, line: before.length, column: before.at(-1)!.length + 1 };
   }
 }
 
-class Stop {
-  constructor(readonly at: number) {}
-}
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPES = '"\\/bfnrt';
-
-/**
- * The zero-based offset of the first character JSON.parse rejects (the text's length when it
- * ends too early), or null if this scanner finds no error (it and V8 should always agree).
- */
-export function jsonErrorPosition(t: string): number | null {
-  let i = 0;
-  const fail = (): never => {
-    throw new Stop(i);
-  };
-  const ws = () => {
-    while (i < t.length && " \t\n\r".includes(t[i]!)) i++;
-  };
-  const string = () => {
-    i++; // the opening quote
-    while (i < t.length) {
-      const c = t.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return;
-      }
-      if (c < 0x20) fail();
-      if (c === 0x5c) {
-        i++;
-        const e = t[i];
-        if (e === "u") {
-          for (let k = 1; k <= 4; k++) {
-            if (!/[0-9a-fA-F]/.test(t[i + k] ?? "")) {
-              i += k;
-              fail();
-            }
-          }
-          i += 5;
-        } else if (e !== undefined && ESCAPES.includes(e)) {
-          i++;
-        } else {
-          fail();
-        }
-      } else {
-        i++;
-      }
-    }
-    fail();
-  };
-  const value = (): void => {
-    ws();
-    const c = t[i];
-    if (c === "{" || c === "[") {
-      const close = c === "{" ? "}" : "]";
-      i++;
-      ws();
-      if (t[i] === close) {
-        i++;
-        return;
-      }
-      for (;;) {
-        if (c === "{") {
-          ws();
-          if (t[i] !== '"') fail();
-          string();
-          ws();
-          if (t[i] !== ":") fail();
-          i++;
-        }
-        value();
-        ws();
-        if (t[i] === ",") {
-          i++;
-          continue;
-        }
-        if (t[i] === close) {
-          i++;
-          return;
-        }
-        fail();
-      }
-    }
-    if (c === '"') return string();
-    for (const literal of ["true", "false", "null"]) {
-      if (t.startsWith(literal, i)) {
-        i += literal.length;
-        return;
-      }
-    }
-    NUMBER.lastIndex = i;
-    if (NUMBER.test(t)) {
-      i = NUMBER.lastIndex;
-      return;
-    }
-    fail();
-  };
+function v8Message(text: string): string | null {
   try {
-    value();
-    ws();
-    if (i < t.length) fail();
+    JSON.parse(text);
     return null;
   } catch (e) {
-    if (e instanceof Stop) return e.at;
-    throw e;
+    return e instanceof Error ? e.message : String(e);
   }
+}
+
+const CONTEXT = 10;
+
+/** The zero-based offset of the first character JSON.parse rejects, its length when it ends too early. */
+export function jsonErrorPosition(text: string): number | null {
+  const message = v8Message(text);
+  if (message === null) return null;
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (message.startsWith("Unexpected end")) return text.length;
+  const padded = text + " ".repeat(4 * CONTEXT);
+  const m = /^Unexpected token '[\s\S]', (\.\.\.)?"([\s\S]*)"\.\.\. is not valid JSON$/
+    .exec(v8Message(padded) ?? "");
+  if (!m) return null;
+  // Without a leading "..." the quote starts the text; else it is the first place it occurs.
+  const start = m[1] ? padded.indexOf(m[2]!) : 0;
+  return start < 0 ? null : start + m[2]!.length - CONTEXT;
+}
+
+/** "is not valid JSON (at position 40: line 3, column 5)"; the line only past the first. */
+export function jsonProblem(r: { position: number | null; line: number; column: number }): string {
+  if (r.position === null) return "is not valid JSON";
+  const line = r.line > 1 ? `: line ${r.line}, column ${r.column}` : "";
+  return `is not valid JSON (at position ${r.position}${line})`;
 }

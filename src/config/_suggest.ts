@@ -1,18 +1,17 @@
-// "Did you mean …?" for mistyped flags, .env keys and credential keys.
+// "Did you mean …?" for mistyped flags, .env keys and credential keys. A dozen lines of
+// Levenshtein kept here: zod has no such helper, std's closestString is on JSR (unreachable
+// from our build machines, see src/deps/README.md), and an npm package for it would add a
+// download to every URL run.
 
 /** The candidate closest to `word` by edit distance, if it is close enough to be a likely typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(word.length / 4));
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
+    if (d < bestDistance) [best, bestDistance] = [c, d];
   }
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }
 
 /** Levenshtein distance, with one row of memory. */
@@ -21,8 +20,13 @@ export function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, substitution));
+      row.push(
+        Math.min(
+          previous[j]! + 1,
+          row[j - 1]! + 1,
+          previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        ),
+      );
     }
     previous = row;
   }

@@ -1,10 +1,13 @@
-// A small argv parser driven by the settings table. Not node:util's parseArgs: booleans here
-// take values (`--use-sample-records=False`), which it cannot express. Values stay raw text so
-// that flags, the environment and .env all go through the same validation in load.ts.
+// The command line, read with node:util's parseArgs (`tokens: true`, not strict) configured
+// from the settings table, and its tokens checked here so that every mistake is one problem
+// and none quotes a value (often a piece of JSON the shell split, which may hold a password).
+// Values stay raw text, so flags, the environment and .env all go through the same schema.
+// `allowNegative` is not used: with tokens, `--no-x` reads the same either way, and Deno's
+// parseArgs throws on `--no-<string option>` even when not strict, losing every other problem.
 
+import { parseArgs as tokenize } from "node:util";
 import { closest } from "./_suggest.ts";
-import { parseBoolean } from "./_values.ts";
-import { type Setting, SETTINGS } from "./settings.ts";
+import { type Setting, settingByEnv, settingByFlag, SETTINGS } from "./settings.ts";
 
 export interface ParsedArgs {
   /** Raw text per setting given on the command line (last one wins); switches as "true". */
@@ -13,131 +16,117 @@ export interface ParsedArgs {
   problems: string[];
 }
 
-/** Every spelling a user may type, for "did you mean". */
-function knownFlags(settings: readonly Setting[]): string[] {
-  return settings.flatMap((s) => [
-    s.flag,
-    ...(s.kind === "boolean" ? [`--no-${s.flag.slice(2)}`] : []),
-  ]);
-}
-
-function unknownFlag(flag: string, settings: readonly Setting[]): string {
-  const guess = closest(flag, knownFlags(settings));
-  return `unknown option ${flag}; ${
-    guess ? `did you mean ${guess}?` : "see --help for the options"
-  }`;
-}
+/** `-q`, `--name`, but not `-1` (a negative number is a value). */
+const looksLikeFlag = (arg: string) => /^--?[A-Za-z]/.test(arg) || arg === "--";
+const BOOLEAN_WORD = /^\s*(?:true|false|1|0)\s*$/i;
 
 /** A value to show in "e.g. --flag VALUE". */
-function example(s: Setting): string {
-  return s.default || s.example || s.values?.[0] || s.metavar || "VALUE";
-}
+const example = (s: Setting) => s.default || s.values?.[0] || s.metavar || "VALUE";
 
-/** `-q`, `--name`, but not `-1` (a negative number is a value). */
-function looksLikeFlag(arg: string): boolean {
-  return /^--?[A-Za-z]/.test(arg) || arg === "--";
-}
-
-export function parseArgs(
-  argv: readonly string[],
-  settings: readonly Setting[] = SETTINGS,
-): ParsedArgs {
+export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = new Map<Setting, string>();
   const problems: string[] = [];
-  const byFlag = (flag: string) => settings.find((s) => s.flag === flag || s.short === flag);
+  const options: Record<string, { type: "boolean" | "string"; short?: string }> = {};
+  for (const s of SETTINGS.filter((s) => !s.envOnly)) {
+    const type = s.kind === "boolean" || s.kind === "switch" ? "boolean" : "string";
+    for (const f of [s.flag, ...s.aliases ?? []]) options[f.slice(2)] = { type };
+    if (s.short) options[s.flag.slice(2)]!.short = s.short.slice(1);
+  }
+  const spellings = SETTINGS.flatMap((s) => [
+    s.flag,
+    ...s.aliases ?? [],
+    ...(s.kind === "boolean" ? [`--no-${s.flag.slice(2)}`] : []),
+  ]);
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("-") || arg === "-" || !looksLikeFlag(arg)) {
-      // The argument itself is not quoted: it is often a fragment of a JSON value the shell
-      // split, and that may hold a password.
-      problems.push(
-        `unexpected argument (number ${
-          i + 1
-        } on the command line); every option starts with --, and a value with spaces or ` +
-          "quotes must be quoted as one shell word",
-      );
-      continue;
-    }
-    if (arg === "--") continue;
-    const eq = arg.indexOf("=");
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    let s = byFlag(flag);
-
-    if (s === undefined && flag.startsWith("--no-")) {
-      s = byFlag(`--${flag.slice(5)}`);
-      if (s?.kind === "boolean") {
-        if (inline !== undefined) problems.push(`${flag} takes no value; use ${s.flag}=<bool>`);
-        else values.set(s, "false");
+  let start = 0;
+  let skip = -1; // the index of a value that belongs to a refused or unknown flag
+  let boolean: { s: Setting; index: number } | null = null; // may take the next word
+  parsing: while (start < argv.length) {
+    const { tokens } = tokenize({
+      args: argv.slice(start),
+      options,
+      strict: false,
+      allowPositionals: true,
+      tokens: true,
+    });
+    for (const token of tokens) {
+      const index = token.index + start;
+      if (token.kind === "option-terminator") continue;
+      if (token.kind === "positional") {
+        if (index === skip) continue;
+        if (boolean?.index === index - 1 && BOOLEAN_WORD.test(token.value)) {
+          // `--use-sample-records False` is unambiguous: the tool takes no positional arguments.
+          values.set(boolean.s, token.value);
+        } else {
+          problems.push(
+            `unexpected argument (number ${index + 1} on the command line); every option ` +
+              "starts with --, and a value with spaces or quotes must be quoted as one shell word",
+          );
+        }
         continue;
       }
-      if (s !== undefined) {
+      const flag = token.rawName;
+      const s = settingByFlag(flag);
+      const noValue = token.value === undefined;
+      if (s?.envOnly) {
+        // Refused whatever follows, and the value (if any) is skipped unread: quoting it, or
+        // parsing it as JSON and reporting its flaws, would echo a secret.
         problems.push(
-          `unknown option ${flag}; ${
-            s.envOnly
-              ? `${s.env} is given in the environment or .env only`
-              : `${s.flag} ${
-                s.kind === "switch"
-                  ? "has no --no- form, leave it out instead"
-                  : `takes a value, e.g. ${s.flag} ${example(s)}`
-              }`
-          }`,
+          `${flag} is not accepted: a secret given on the command line shows in the process ` +
+            `list, the shell history and the task runner's echo; set ${s.env} in the ` +
+            `environment or .env, or put the ${
+              s.kind === "json" ? "JSON" : "value"
+            } in a file and pass ` +
+            `${settingByEnv(s.envOnly.fileSetting)?.flag} PATH`,
         );
-        continue;
-      }
-    }
-    if (s === undefined) {
-      problems.push(unknownFlag(flag, settings));
-      // Its value, if it has one, is part of the same mistake rather than a second one.
-      if (inline === undefined && argv[i + 1] !== undefined && !looksLikeFlag(argv[i + 1]!)) i++;
-      continue;
-    }
-
-    if (s.envOnly) {
-      // Refused whatever follows, and the value (if any) is skipped unread: quoting it, or
-      // parsing it as JSON and reporting its flaws, would echo a secret.
-      const file = settings.find((f) => f.env === s!.envOnly!.fileSetting);
-      problems.push(
-        `${flag} is not accepted: a secret given on the command line shows in the process ` +
-          "list, the shell history and the task runner's echo; set " +
-          `${s.env} in the environment or .env, or put the JSON in a file and pass ` +
-          `${file?.flag ?? "its file setting"} PATH`,
-      );
-      if (inline === undefined && argv[i + 1] !== undefined && !looksLikeFlag(argv[i + 1]!)) i++;
-      continue;
-    }
-    if (s.kind === "switch") {
-      if (inline !== undefined) problems.push(`${flag} takes no value`);
-      else values.set(s, "true");
-      continue;
-    }
-    if (s.kind === "boolean") {
-      if (inline !== undefined) {
-        values.set(s, inline);
-      } else if (argv[i + 1] !== undefined && parseBoolean(argv[i + 1]!) !== undefined) {
-        // `--use-sample-records False` is unambiguous: the tool takes no positional arguments.
-        values.set(s, argv[++i]!);
+        if (noValue) skip = index + 1;
+      } else if (s === undefined) {
+        const base = flag.startsWith("--no-") ? settingByFlag(`--${flag.slice(5)}`) : undefined;
+        if (base?.kind === "boolean") {
+          if (noValue) values.set(base, "false");
+          else problems.push(`${flag} takes no value; use ${base.flag}=<bool>`);
+        } else if (base !== undefined) {
+          problems.push(
+            `unknown option ${flag}; ${
+              base.envOnly
+                ? `${base.env} is given in the environment or .env only`
+                : base.kind === "switch"
+                ? `${base.flag} has no --no- form, leave it out instead`
+                : `${base.flag} takes a value, e.g. ${base.flag} ${example(base)}`
+            }`,
+          );
+        } else {
+          const guess = closest(flag, spellings);
+          problems.push(
+            `unknown option ${flag}; ${
+              guess ? `did you mean ${guess}?` : "see --help for the options"
+            }`,
+          );
+          // Its value, if it has one, is part of the same mistake rather than a second one.
+          if (noValue) skip = index + 1;
+        }
+      } else if (s.kind === "switch") {
+        if (noValue) values.set(s, "true");
+        else problems.push(`${flag} takes no value`);
+      } else if (s.kind === "boolean") {
+        values.set(s, token.value ?? "true");
+        if (noValue) boolean = { s, index };
+      } else if (noValue || (!token.inlineValue && looksLikeFlag(token.value!))) {
+        problems.push(
+          s.kind === "json"
+            ? `${flag} needs a value (JSON, quoted as one shell word)`
+            : `${flag} needs a value, e.g. ${s.flag} ${example(s)}`,
+        );
+        // parseArgs took the next flag as this one's value: read on from that flag.
+        if (!noValue) {
+          start = index + 1;
+          continue parsing;
+        }
       } else {
-        values.set(s, "true");
+        values.set(s, token.value!);
       }
-      continue;
     }
-    if (inline !== undefined) {
-      values.set(s, inline);
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next === undefined || looksLikeFlag(next)) {
-      problems.push(
-        s.kind === "json"
-          ? `${flag} needs a value (JSON, quoted as one shell word)`
-          : `${flag} needs a value, e.g. ${s.flag} ${example(s)}`,
-      );
-      continue;
-    }
-    values.set(s, next);
-    i++;
+    break;
   }
   return { values, problems };
 }

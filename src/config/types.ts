@@ -1,10 +1,13 @@
-// The validated configuration of a run: what config/ produces from flags, the environment
-// and `.env`, and what the rest of the tool reads. Plain data; secrets live only in
-// `Credentials`, never in `Settings`.
+// The validated configuration of a run: what config/ produces from flags, the environment and
+// `.env`, and what the rest of the tool reads. Plain data; secrets live only in `Credentials`,
+// never in `Settings`. Each field is a row of the settings table (settings.ts says what it
+// means); the comments here say only what the table does not.
 import type { KafkaConnection } from "../kafka/connection.ts";
 import type { Method } from "../model/measurement.ts";
 import type { ModelParams } from "../model/params.ts";
+import type { SamplingLimits } from "../sources/source.ts";
 
+export type { SamplingLimits };
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
 /** `{"region_name": ..., "secret_name": ...}`, as the reference tool spells it. */
@@ -13,32 +16,17 @@ export interface SecretPath {
   secretName: string;
 }
 
-export interface SamplingLimits {
-  /** SAMPLING_BATCH_SIZE: at most this many records are inspected per topic. */
-  batchSize: number;
-  /** SAMPLING_MAX_CONSECUTIVE_NULLS: fetches in a row that return no record before a partition is given up. */
-  maxConsecutiveNulls: number;
-  /** SAMPLING_TIMEOUT_SECONDS: the time one fetch may take. */
-  timeoutSeconds: number;
-  /** SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES: failed fetches in a row before a topic's sampling stops. */
-  maxContinuousFailedBatches: number;
-}
+/** PROMETHEUS_METRICS, with `-` spelt `_` as in the methods. */
+export type PrometheusMetrics = "auto" | "jmx" | "kafka_exporter" | "redpanda";
 
 export interface Settings {
-  /** USE_SAMPLE_RECORDS=True / --method sampling → "sampling"; False / metrics-api → "metrics_api". */
+  /** --method with `-` spelt `_`; without it USE_SAMPLE_RECORDS: True "sampling", False "metrics_api". */
   method: Method;
   includeInternalTopics: boolean;
-  /** CONFLUENT_METRICS_API_URL: base URL of the Metrics API (http or https, checked). */
   metricsApiUrl: string;
-  /**
-   * REQUEST_TIMEOUT_SECONDS in milliseconds: the one timeout of every Kafka request and
-   * connection and of every Metrics API HTTP request.
-   */
+  /** REQUEST_TIMEOUT_SECONDS in milliseconds: every Kafka and HTTP request and connection. */
   requestTimeoutMs: number;
-  /**
-   * METRICS_API_DEADLINE_SECONDS in milliseconds: everything the Metrics API client does for
-   * one cluster (queries, pages, retries, waits) ends by then.
-   */
+  /** METRICS_API_DEADLINE_SECONDS in milliseconds: all the Metrics API client does for a cluster. */
   metricsApiDeadlineMs: number;
   /** TOPIC_FILTER: lower-cased substrings; empty matches every topic. */
   topicFilter: string[];
@@ -46,24 +34,33 @@ export interface Settings {
   sampling: SamplingLimits;
   maxClusterWorkers: number;
   maxWorkersPerCluster: number;
-  /** WORKERS: the pool size; null picks the machine's CPU count (at most 8). */
+  /** WORKERS: null picks the machine's CPU count (at most 8). */
   workers: number | null;
-  /** WORKER_PERMISSIONS: scoped gives each worker network access to its cluster only. */
   workerPermissions: "scoped" | "inherit";
-  /** OUTPUT_DIR: checked for commas and control characters, created and probed when loaded. */
   outputDir: string;
-  /** FORMAT: the report files written per cluster. */
   formats: ("csv" | "json" | "md")[];
-  /** --json: the JSON reports go to stdout too. */
   json: boolean;
-  /** FAIL_ON: actions that make the run exit 4. */
   failOn: "increase"[];
   useAwsSecretsManager: boolean;
   confluentCloudApiSecretPath: SecretPath | null;
   kafkaApiSecretPaths: SecretPath[];
+  /** LOG_LEVEL, lowered to debug by --verbose and raised to warning by --quiet. */
   logLevel: LogLevel;
   quiet: boolean;
   verbose: boolean;
+  prometheus: {
+    /** "" when unset; required (and then an http or https URL) with --method prometheus. */
+    url: string;
+    metrics: PrometheusMetrics;
+    /** Checked PromQL label matchers joined by ","; "" for none. */
+    selector: string;
+    /** Read with USE_AWS_SECRETS_MANAGER and --method prometheus. */
+    secretPath: SecretPath | null;
+  };
+  /** SAVE_MEASUREMENTS: its folder created and the file probed while loading. */
+  saveMeasurements: string | null;
+  /** MEASUREMENTS_FILE (--measurements): with --method replay, checked to be readable. */
+  measurementsFile: string | null;
 }
 
 export interface ConfluentCloudCredential {
@@ -71,17 +68,25 @@ export interface ConfluentCloudCredential {
   apiSecret: string;
 }
 
+/** PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD (HTTP basic). */
+export type PrometheusCredential = { bearerToken: string } | { username: string; password: string };
+
 export interface Credentials {
-  /** One entry per cluster, in the order given; the CA file (if any) already read. */
+  /**
+   * One entry per cluster, in the order given; the CA file (if any) already read. Empty for
+   * --method replay (the clusters come from the measurements file). With --method prometheus
+   * an entry without bootstrap.servers has `bootstrapServers: []` (planned from the metrics).
+   */
   clusters: KafkaConnection[];
   confluentCloud: ConfluentCloudCredential | null;
+  /** Only with --method prometheus; null when the server needs no authentication. */
+  prometheus: PrometheusCredential | null;
 }
 
-/** Everything a run needs, validated. */
+/** Everything a run needs, validated; `secrets` are scrubbed from whatever a library prints. */
 export interface RunConfig {
   settings: Settings;
   credentials: Credentials;
-  /** Every secret value, so output can be scrubbed of them whatever a library prints. */
   secrets: string[];
 }
 

@@ -8,7 +8,7 @@
 // topic we may not read) is never retried. Every retry starts with a metadata refresh: after
 // a broker dies or stalls, the partition's leader is elsewhere.
 import { kafka } from "../deps/kafka.ts";
-import { isPermissionError } from "../permissions.ts";
+import { isPermissionError } from "../permission_error.ts";
 
 /** A partition that the broker answered with a Kafka error code. */
 export class PartitionError extends Error {

@@ -3,7 +3,7 @@
 // topic gets the same recommendation whichever source measured it.
 
 /** How a topic's throughput was measured; written into every report. */
-export type Method = "sampling" | "metrics_api";
+export type Method = "sampling" | "metrics_api" | "prometheus" | "replay";
 
 /** One complete UTC hour of a topic's traffic. */
 export interface HourlyPoint {

@@ -15,6 +15,8 @@ export function isoTime(ms: number): string {
 export const METHOD_LABELS: Readonly<Record<Method, string>> = Object.freeze({
   sampling: "sampling_records",
   metrics_api: "metrics_api",
+  prometheus: "prometheus",
+  replay: "replay",
 });
 
 export function methodLabel(method: Method): string {

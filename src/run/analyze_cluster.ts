@@ -1,30 +1,37 @@
-// One cluster, end to end: plan (topics, partitions, configs, brokers) on this thread,
-// measure the topics in chunks through the given measurer (pooled workers in the CLI), at
-// most `maxChunksInFlight` at once, apply the model, and summarise into the ClusterReport
-// the reporters render. Cluster-level failures (unreachable, refused) become the report's
-// `error`; topic-level failures become topics with status `error`.
+// One cluster, end to end: plan it (topics, partitions, configs, brokers: from Kafka, or
+// from the source itself where Kafka is not needed), measure its topics through the one
+// Source seam (sources/source.ts) in chunks (per-topic sources on the worker pool, the others
+// as one chunk on this thread), at most `maxChunksInFlight` at once, apply the model, and
+// summarise into the ClusterReport the reporters render. Cluster-level failures
+// (unreachable, refused) become the report's `error`; topic-level failures become topics
+// with status `error`.
 import { inLanes } from "../in_lanes.ts";
-import type { ConfluentCloudCredential, Settings } from "../config/types.ts";
-import { MetricsApiClient } from "../metrics/client.ts";
+import type { Settings } from "../config/types.ts";
 import { MetricsApiAuthError } from "../metrics/errors.ts";
-import { measureByMetrics } from "../sources/confluent_metrics.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
 import { type KafkaConnection, tuningFor } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
+import type { TopicMeasurement } from "../model/measurement.ts";
 import { type RunStats, summarizeCluster } from "../model/summary.ts";
 import { floorToHour, measurementWindow } from "../model/window.ts";
 import { type ChunkLimits, chunkLimitsFor, chunkTopics } from "../plan/chunks.ts";
-import { planCluster } from "../plan/cluster_plan.ts";
+import { type ClusterPlan, planCluster } from "../plan/cluster_plan.ts";
+import { selectTopics } from "../plan/topic_filter.ts";
+import { methodLabel } from "../report/_format.ts";
 import type { ClusterReport } from "../report/types.ts";
-import {
-  type ChunkMeasurer,
-  clusterHosts,
-  inThisThread,
-  type MeasureContext,
-} from "../scheduler/measure.ts";
+import { type ChunkMeasurer, clusterHosts, inThisThread, inWorkers } from "../scheduler/measure.ts";
+import type { WorkerPool } from "../scheduler/pool.ts";
+import { SOURCES } from "../sources/registry.ts";
+import type { Source, SourceSpec } from "../sources/source.ts";
 import { deniedHosts, deniedHostsMessage } from "./_reachable.ts";
 import { describeError } from "../describe_error.ts";
 import { reportParameters } from "./parameters.ts";
+
+/** The parts of a source's spec that come from the run, not from the cluster or settings. */
+export type SourceExtras = Partial<Pick<SourceSpec, "metricsApi" | "prometheus" | "replay">> & {
+  /** The brokers of a cluster planned without Kafka (a replay's saved broker count). */
+  brokers?: SourceSpec["brokers"];
+};
 
 export interface ClusterRunOptions {
   /** The run's one analysis time T0. */
@@ -35,24 +42,32 @@ export interface ClusterRunOptions {
   onTopic?: (result: TopicResult) => void;
   /** Called once the topics to analyse are known. */
   onPlan?: (topicCount: number) => void;
-  /** How chunks are measured; this thread by default. */
-  measurer?: (ctx: MeasureContext, cluster: KafkaCluster) => ChunkMeasurer;
+  /** Per-topic sources measure on this pool; on this thread without one. */
+  pool?: WorkerPool;
   /** Chunks of this cluster measured at once (MAX_WORKERS_PER_CLUSTER). */
   maxChunksInFlight?: number;
   /** Workers that will share the chunks, to size them. */
   workers?: number;
   chunkLimits?: ChunkLimits;
-  /** The Cloud API key for the Metrics API method. */
-  confluentCloud?: ConfluentCloudCredential | null;
+  /** Credentials of API sources, saved measurements to replay. */
+  source?: SourceExtras;
   /** Lines for the log. */
   log?: (line: string) => void;
+  /** Masks secrets in text a server sent (an HTTP error body). */
+  scrub?: (text: string) => string;
+}
+
+export interface ClusterAnalysis {
+  report: ClusterReport;
+  /** Every measurement the source returned (--save-measurements writes them). */
+  measurements: TopicMeasurement[];
 }
 
 export async function analyzeCluster(
   connection: KafkaConnection,
   settings: Settings,
   options: ClusterRunOptions,
-): Promise<ClusterReport> {
+): Promise<ClusterAnalysis> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const base = {
@@ -62,37 +77,62 @@ export async function analyzeCluster(
     windowEnd: floorToHour(options.analysisTime),
     parameters: reportParameters(settings),
   };
-  const cluster = new KafkaCluster(connection, tuningFor(settings.requestTimeoutMs));
+  const kind = SOURCES[settings.method];
+  let spec: SourceSpec = {
+    method: settings.method,
+    connection,
+    brokers: options.source?.brokers ?? [],
+    analysisTime: options.analysisTime,
+    samplingDays: settings.model.samplingDays,
+    timeoutMs: settings.requestTimeoutMs,
+    sampling: settings.sampling,
+    metricsApi: options.source?.metricsApi ?? null,
+    prometheus: options.source?.prometheus ?? null,
+    replay: options.source?.replay ?? null,
+  };
+  const deps = {
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.scrub ? { scrub: options.scrub } : {}),
+  };
+  const measurements: TopicMeasurement[] = [];
+  let kafka: KafkaCluster | null = null;
+  let source: Source | null = null;
   try {
-    const plan = await planCluster(cluster, settings);
-    if (settings.method === "sampling") {
+    let plan: ClusterPlan;
+    if (kind.plannedFromKafka(spec)) {
+      kafka = new KafkaCluster(connection, tuningFor(settings.requestTimeoutMs));
+      plan = await planCluster(kafka, settings);
+    } else {
+      source = await kind.create(spec, deps);
+      plan = selected(await source.plan!(), settings);
+    }
+    spec = { ...spec, brokers: plan.brokers };
+    options.onPlan?.(plan.topics.length);
+    const windowOf = (t: { retentionMs: number }) =>
+      measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs);
+    let measure: ChunkMeasurer;
+    if (kind.perTopic && options.pool) {
+      // Each worker may reach only these hosts: all of them must be within this run's reach.
       const denied = deniedHosts(clusterHosts(connection, plan.brokers));
       if (denied.length > 0) throw new Error(deniedHostsMessage(denied));
+      measure = inWorkers(options.pool, spec, windowOf);
+    } else {
+      source ??= await kind.create(spec, { ...deps, ...(kafka ? { kafka } : {}) });
+      measure = inThisThread(source);
     }
-    options.onPlan?.(plan.topics.length);
-    const ctx: MeasureContext = {
-      connection,
-      brokers: plan.brokers,
-      analysisTime: options.analysisTime,
-      samplingDays: settings.model.samplingDays,
-      limits: settings.sampling,
-      timeoutMs: settings.requestTimeoutMs,
-      windowOf: (t) =>
-        measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs),
-    };
-    const measure = settings.method === "metrics_api"
-      ? fromMetricsApi(connection.clusterId, settings, options)
-      : (options.measurer ?? inThisThread)(ctx, cluster);
     const inFlight = Math.max(1, options.maxChunksInFlight ?? 1);
-    // The Metrics API answers for the whole cluster in one go: one chunk.
-    const limits = settings.method === "metrics_api"
-      ? { maxPartitions: Number.MAX_SAFE_INTEGER, maxTopics: Number.MAX_SAFE_INTEGER }
-      : options.chunkLimits ??
-        chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight));
-    const chunks = chunkTopics(plan.topics, limits);
+    // A source that answers for the whole cluster in one go gets it as one chunk.
+    const chunks = kind.perTopic
+      ? chunkTopics(
+        plan.topics,
+        options.chunkLimits ??
+          chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight)),
+      )
+      : [plan.topics];
     const results = new Map<string, TopicResult>();
     await inLanes(chunks, inFlight, async (chunk) => {
       for (const m of await measure(chunk)) {
+        measurements.push(m);
         const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
         results.set(r.topicName, r);
         options.onTopic?.(r);
@@ -101,54 +141,46 @@ export async function analyzeCluster(
     await measure.done?.();
     const topics = plan.topics.flatMap((t) => results.get(t.name) ?? []);
     return {
-      ...base,
-      brokerCount: plan.brokers.length,
-      topics,
-      summary: summarizeCluster(topics),
-      run: runStats(settings, (now() - started) / 3_600_000),
-      error: null,
-      credentialsRefused: false,
+      measurements,
+      report: {
+        ...base,
+        brokerCount: plan.brokers.length,
+        topics,
+        summary: summarizeCluster(topics),
+        run: runStats(settings, (now() - started) / 3_600_000),
+        error: null,
+        credentialsRefused: false,
+      },
     };
   } catch (e) {
     return {
-      ...base,
-      credentialsRefused: credentialsRefused(e),
-      brokerCount: 0,
-      topics: [],
-      summary: summarizeCluster([]),
-      run: runStats(settings, (now() - started) / 3_600_000),
-      error: describeError(e),
+      measurements,
+      report: {
+        ...base,
+        credentialsRefused: credentialsRefused(e),
+        brokerCount: 0,
+        topics: [],
+        summary: summarizeCluster([]),
+        run: runStats(settings, (now() - started) / 3_600_000),
+        error: describeError(e),
+      },
     };
   } finally {
-    await cluster.close().catch(() => {});
+    await source?.close().catch(() => {});
+    await kafka?.close().catch(() => {});
   }
 }
 
-/**
- * The Metrics API measures the whole cluster in a few queries, so it runs here as one chunk
- * (no topic-level work to spread over workers).
- */
-function fromMetricsApi(
-  clusterId: string,
-  settings: Settings,
-  options: ClusterRunOptions,
-): ChunkMeasurer {
-  const credential = options.confluentCloud;
-  if (!credential) throw new Error("the Metrics API method needs CONFLUENT_CLOUD_CREDENTIAL");
-  const client = new MetricsApiClient({
-    baseUrl: settings.metricsApiUrl,
-    apiKey: credential.apiKey,
-    apiSecret: credential.apiSecret,
-    timeoutMs: settings.requestTimeoutMs,
-    deadlineMs: settings.metricsApiDeadlineMs,
-    ...(options.log ? { logger: options.log } : {}),
-  });
-  return (topics) =>
-    measureByMetrics(client, clusterId, topics, {
-      analysisTime: options.analysisTime,
-      samplingDays: settings.model.samplingDays,
-      ...(options.log ? { log: options.log } : {}),
-    });
+/** A plan the source made, cut to the topics TOPIC_FILTER and INCLUDE_INTERNAL_TOPICS select. */
+function selected(plan: ClusterPlan, settings: Settings): ClusterPlan {
+  const names = new Set(
+    selectTopics(
+      plan.topics.map((t) => t.name),
+      settings.topicFilter,
+      settings.includeInternalTopics,
+    ),
+  );
+  return { ...plan, topics: plan.topics.filter((t) => names.has(t.name)) };
 }
 
 /** A refused key or password is the user's to fix: main.ts exits 2 when it is the only failure. */
@@ -171,7 +203,7 @@ function runStats(settings: Settings, elapsedTimeHours: number): RunStats {
   const sampling = settings.method === "sampling";
   return {
     elapsedTimeHours,
-    method: sampling ? "sampling_records" : "metrics_api",
+    method: methodLabel(settings.method),
     requiredConsumptionThroughputFactor: settings.model.requiredThroughputFactor,
     minimumRequiredThroughputThreshold: settings.model.minConsumptionThroughput / 1_048_576,
     defaultPartitionCount: settings.model.minRecommendedPartitions,

@@ -6,17 +6,18 @@
 import { inLanes } from "../in_lanes.ts";
 import type { RunConfig } from "../config/types.ts";
 import { textLogger } from "./_log.ts";
-import type { KafkaConnection } from "../kafka/connection.ts";
 import { addCounts, countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import type { TopicResult } from "../model/analyze.ts";
 import { summaryStats } from "../model/summary.ts";
 import type { ClusterReport } from "../report/types.ts";
 import { type ReportFormat, writeClusterReports } from "../report/writer.ts";
 import type { ChunkLimits } from "../plan/chunks.ts";
-import { inWorkers } from "../scheduler/measure.ts";
 import { WorkerPool } from "../scheduler/pool.ts";
 import { VERSION } from "../version.ts";
 import { analyzeCluster } from "./analyze_cluster.ts";
+import { type ClusterJob, clusterJobs } from "./cluster_jobs.ts";
+import type { TopicMeasurement } from "../model/measurement.ts";
+import { renderMeasurements, type SavedCluster } from "../sources/measurements_file.ts";
 import { describeError } from "../describe_error.ts";
 import { reportParameters } from "./parameters.ts";
 import { type ProgressSink, ProgressTracker, startProgress } from "./progress.ts";
@@ -45,6 +46,8 @@ export interface ClusterOutcome {
   files: string[];
   /** The cluster could not be analysed, or its reports could not be written. */
   failed: boolean;
+  /** What its source measured (--save-measurements). */
+  measurements: TopicMeasurement[];
 }
 
 export interface RunOutcome {
@@ -56,6 +59,8 @@ export interface RunOutcome {
   failedTopics: number;
   /** Clusters that failed because a key or password was refused. */
   refusedClusters: number;
+  /** SAVE_MEASUREMENTS was set and its file could not be written. */
+  measurementsLost?: boolean;
   /** Kafka requests by API, over every worker. */
   requests: Record<string, number>;
   workers: number;
@@ -74,18 +79,17 @@ export async function runAnalysis(
   const log = textLogger("run");
   const clock = options.clock ?? Date.now;
   const formats = options.formats ?? new Set<ReportFormat>(config.settings.formats);
-  const { settings, credentials } = config;
-  const analysisTime = clock();
+  const { settings } = config;
+  const { jobs, analysisTime: replayed, origin } = await clusterJobs(config);
+  const analysisTime = replayed ?? clock();
   countKafkaRequests();
   takeRequestCounts();
   const workers = options.workers ?? settings.workers ?? defaultWorkers();
 
   log.info(`kafka-partition-recommender ${VERSION}: analysis started`);
   log.info(
-    `analysis time ${
-      iso(analysisTime)
-    }; ${credentials.clusters.length} cluster(s); method ${settings.method}; ` +
-      `${workers} worker(s)`,
+    `analysis time ${iso(analysisTime)}; ${jobs.length} cluster(s) from ${origin}; method ` +
+      `${settings.method}; ${workers} worker(s)`,
   );
   for (const [name, value] of Object.entries(reportParameters(settings))) {
     log.info(`  ${name} = ${Array.isArray(value) ? value.join(",") || "(all)" : String(value)}`);
@@ -97,7 +101,7 @@ export async function runAnalysis(
     taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000,
     ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
   });
-  const tracker = new ProgressTracker(credentials.clusters.map((c) => c.clusterId));
+  const tracker = new ProgressTracker(jobs.map((j) => j.connection.clusterId));
   const stopProgress = startProgress(
     tracker,
     options.progress,
@@ -105,12 +109,13 @@ export async function runAnalysis(
     options.progressIntervalSeconds ?? 10,
   );
 
-  const outcomes: ClusterOutcome[] = new Array(credentials.clusters.length);
+  const outcomes: ClusterOutcome[] = new Array(jobs.length);
+  const measured: SavedCluster[] = new Array(jobs.length);
   let failedClusters = 0;
   try {
-    await inLanes(credentials.clusters, settings.maxClusterWorkers, async (cluster, i) => {
+    await inLanes(jobs, settings.maxClusterWorkers, async (job, i) => {
       const outcome = await runCluster(
-        cluster,
+        job,
         config,
         pool,
         workers,
@@ -122,10 +127,38 @@ export async function runAnalysis(
       );
       if (outcome.failed) failedClusters++;
       outcomes[i] = outcome;
+      measured[i] = {
+        clusterId: outcome.report.clusterId,
+        brokerCount: outcome.report.brokerCount,
+        error: outcome.report.error,
+        topics: outcome.measurements,
+      };
     });
   } finally {
     stopProgress();
     await pool.close();
+  }
+  let measurementsLost = false;
+  if (settings.saveMeasurements) {
+    const file = settings.saveMeasurements;
+    const text = renderMeasurements({
+      toolVersion: VERSION,
+      analysisTime,
+      method: settings.method,
+      clusters: measured,
+    });
+    // Written in place: the permission a run is granted covers this one file, not its folder.
+    try {
+      await Deno.writeTextFile(file, options.scrub ? options.scrub(text) : text);
+      log.info(`measurements saved: ${file}`);
+    } catch (e) {
+      measurementsLost = true;
+      log.error(
+        `SAVE_MEASUREMENTS ${file} cannot be written (the reports were): ${
+          e instanceof Error ? e.message : e
+        }`,
+      );
+    }
   }
 
   const failedTopics = outcomes.reduce(
@@ -152,13 +185,14 @@ export async function runAnalysis(
     failedClusters,
     failedTopics,
     refusedClusters,
+    measurementsLost,
     requests,
     workers,
   };
 }
 
 async function runCluster(
-  connection: KafkaConnection,
+  job: ClusterJob,
   config: RunConfig,
   pool: WorkerPool,
   workers: number,
@@ -169,17 +203,23 @@ async function runCluster(
   scrub: ((text: string) => string) | undefined,
 ): Promise<ClusterOutcome> {
   const { settings } = config;
+  const { connection } = job;
   const id = connection.clusterId;
   const clog = textLogger("cluster");
-  clog.info(`cluster ${id}: connecting to ${connection.bootstrapServers.join(",")}`);
+  clog.info(
+    connection.bootstrapServers.length > 0
+      ? `cluster ${id}: connecting to ${connection.bootstrapServers.join(",")}`
+      : `cluster ${id}: measured by ${settings.method}, without a Kafka connection`,
+  );
   let done = 0;
   let total = 0;
-  const report = await analyzeCluster(connection, settings, {
+  const { report, measurements } = await analyzeCluster(connection, settings, {
     analysisTime,
-    measurer: (ctx) => inWorkers(pool, ctx),
+    pool,
+    source: job.source,
     maxChunksInFlight: settings.maxWorkersPerCluster,
-    confluentCloud: config.credentials.confluentCloud,
     log: (line) => clog.info(`${id}: ${line}`),
+    ...(scrub ? { scrub } : {}),
     workers,
     ...(chunkLimits ? { chunkLimits } : {}),
     onPlan: (n) => {
@@ -211,12 +251,12 @@ async function runCluster(
       scrub ? { scrub } : {},
     );
     for (const f of files) clog.info(`report written: ${f}`);
-    return { report, files, failed };
+    return { report, files, failed, measurements };
   } catch (e) {
     clog.error(
       `cluster ${id}: could not write reports to ${settings.outputDir}: ${describeError(e)}`,
     );
-    return { report, files: [], failed: true };
+    return { report, files: [], failed: true, measurements };
   }
 }
 

@@ -3,27 +3,16 @@
 // could not measure is not trusted again: the chunk, or only the topics that failed, get
 // one more try on another worker. Either way the caller gets TopicMeasurements, with topics
 // that failed twice as errors.
-import type { SamplingLimits } from "../config/types.ts";
-import type { KafkaCluster } from "../kafka/cluster.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
 import type { BrokerNode } from "../kafka/types.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { errorMeasurement } from "../sources/error_measurement.ts";
-import { measureBySampling } from "../sources/sampling.ts";
+import type { Source, SourceSpec } from "../sources/source.ts";
 import { type WorkerPool } from "./pool.ts";
 
-export interface MeasureContext {
-  connection: KafkaConnection;
-  brokers: BrokerNode[];
-  analysisTime: number;
-  samplingDays: number;
-  limits: SamplingLimits;
-  /** The one timeout of a Kafka connection and request (REQUEST_TIMEOUT_SECONDS). */
-  timeoutMs: number;
-  /** The cluster's window per topic, for error measurements. */
-  windowOf: (topic: TopicPlan) => { start: number; end: number };
-}
+/** The cluster's window of a topic, for the measurement of a topic that failed. */
+export type WindowOf = (topic: TopicPlan) => { start: number; end: number };
 
 export type ChunkMeasurer = ((chunk: TopicPlan[]) => Promise<TopicMeasurement[]>) & {
   /** Called once every chunk of the cluster is measured. */
@@ -42,26 +31,16 @@ export function clusterHosts(
   ];
 }
 
-export function inWorkers(pool: WorkerPool, ctx: MeasureContext): ChunkMeasurer {
-  const cluster = JSON.stringify([ctx.connection.clusterId, ctx.connection.bootstrapServers]);
-  const hosts = clusterHosts(ctx.connection, ctx.brokers);
+export function inWorkers(pool: WorkerPool, spec: SourceSpec, windowOf: WindowOf): ChunkMeasurer {
+  const cluster = JSON.stringify([spec.connection.clusterId, spec.connection.bootstrapServers]);
+  const hosts = clusterHosts(spec.connection, spec.brokers);
   type Tried = { measurements: TopicMeasurement[] } | { reason: string };
   const attempt = async (topics: TopicPlan[], n: number): Promise<Tried> => {
     try {
       const reply = await pool.run(
         cluster,
         hosts,
-        {
-          taskId: nextTaskId++,
-          attempt: n,
-          connection: ctx.connection,
-          brokers: ctx.brokers,
-          topics,
-          analysisTime: ctx.analysisTime,
-          samplingDays: ctx.samplingDays,
-          limits: ctx.limits,
-          timeoutMs: ctx.timeoutMs,
-        },
+        { taskId: nextTaskId++, attempt: n, source: spec, topics },
         (r) => r.type === "measured" && r.measurements.every((m) => m.error === null),
       );
       return reply.type === "measured"
@@ -89,7 +68,7 @@ export function inWorkers(pool: WorkerPool, ctx: MeasureContext): ChunkMeasurer 
         (failed.includes(t) ? undefined : kept.get(t.name)) ??
         errorMeasurement(
           t,
-          ctx.windowOf(t),
+          windowOf(t),
           "reason" in second
             ? `measuring failed twice: ${second.reason}`
             : kept.get(t.name)?.error ?? "the worker returned no measurement",
@@ -100,11 +79,7 @@ export function inWorkers(pool: WorkerPool, ctx: MeasureContext): ChunkMeasurer 
   return measure;
 }
 
-export function inThisThread(ctx: MeasureContext, cluster: KafkaCluster): ChunkMeasurer {
-  return (chunk) =>
-    measureBySampling(cluster, ctx.brokers, chunk, {
-      analysisTime: ctx.analysisTime,
-      samplingDays: ctx.samplingDays,
-      limits: ctx.limits,
-    });
+/** Measures on this thread with a source built here; closing the source is the caller's. */
+export function inThisThread(source: Source): ChunkMeasurer {
+  return (chunk) => source.measure(chunk);
 }

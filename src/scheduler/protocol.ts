@@ -1,27 +1,20 @@
 // The typed, versioned messages between the scheduler (main thread) and its Web Workers.
 // A union discriminated on `type`; every message carries the protocol version so a worker
 // loaded from a different release is refused instead of misread.
-import type { SamplingLimits } from "../config/types.ts";
-import type { BrokerNode } from "../kafka/types.ts";
-import type { KafkaConnection } from "../kafka/connection.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
+import type { SourceSpec } from "../sources/source.ts";
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export interface MeasureTask {
   /** Unique per run. */
   taskId: number;
   /** 1 on the first try, 2 on the retry. */
   attempt: number;
-  connection: KafkaConnection;
-  brokers: BrokerNode[];
+  /** The source that measures, and its cluster. */
+  source: SourceSpec;
   topics: TopicPlan[];
-  analysisTime: number;
-  samplingDays: number;
-  limits: SamplingLimits;
-  /** The one timeout of a Kafka connection and request, milliseconds. */
-  timeoutMs: number;
 }
 
 export type ToWorker =

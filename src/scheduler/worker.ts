@@ -1,29 +1,25 @@
-// The Web Worker entry: measures chunks of topics of one cluster with its own Kafka
-// connection (kept across tasks, closed on `close`). Runs with network permission for its
-// cluster's hosts only; see pool.ts.
+// The Web Worker entry: measures chunks of topics of one cluster with the source the task
+// names (built once per cluster and kept across tasks, closed on `close`). Runs with network
+// permission for its cluster's hosts only; see pool.ts.
 /// <reference lib="deno.worker" />
-import { KafkaCluster } from "../kafka/cluster.ts";
-import { tuningFor } from "../kafka/connection.ts";
 import { countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import { describeError } from "../describe_error.ts";
-import { measureBySampling } from "../sources/sampling.ts";
+import { SOURCES } from "../sources/registry.ts";
+import type { Source } from "../sources/source.ts";
 import { type FromWorker, type MeasureTask, PROTOCOL_VERSION, type ToWorker } from "./protocol.ts";
 
 countKafkaRequests();
-const clusters = new Map<string, KafkaCluster>();
+const sources = new Map<string, Promise<Source>>();
 
-function clusterFor(task: MeasureTask): KafkaCluster {
-  const key = JSON.stringify([task.connection.clusterId, task.connection.bootstrapServers]);
-  let cluster = clusters.get(key);
-  if (!cluster) {
-    // The main thread planned with this cluster: it is reachable, so failures are retried.
-    cluster = new KafkaCluster(task.connection, {
-      ...tuningFor(task.timeoutMs),
-      knownReachable: true,
-    });
-    clusters.set(key, cluster);
+function sourceFor(task: MeasureTask): Promise<Source> {
+  const { method, connection } = task.source;
+  const key = JSON.stringify([method, connection.clusterId, connection.bootstrapServers]);
+  let source = sources.get(key);
+  if (!source) {
+    source = SOURCES[method].create(task.source, {});
+    sources.set(key, source);
   }
-  return cluster;
+  return source;
 }
 
 /** Measures one task; exported so a test worker can wrap it (e.g. to inject a crash). */
@@ -39,11 +35,7 @@ export async function handle(message: ToWorker): Promise<FromWorker> {
     case "measure": {
       const { task } = message;
       try {
-        const measurements = await measureBySampling(clusterFor(task), task.brokers, task.topics, {
-          analysisTime: task.analysisTime,
-          samplingDays: task.samplingDays,
-          limits: task.limits,
-        });
+        const measurements = await (await sourceFor(task)).measure(task.topics);
         return {
           v: PROTOCOL_VERSION,
           type: "measured",
@@ -62,8 +54,8 @@ export async function handle(message: ToWorker): Promise<FromWorker> {
       }
     }
     case "close": {
-      await Promise.allSettled([...clusters.values()].map((c) => c.close()));
-      clusters.clear();
+      await Promise.allSettled([...sources.values()].map(async (s) => (await s).close()));
+      sources.clear();
       return { v: PROTOCOL_VERSION, type: "closed", requests: takeRequestCounts() };
     }
   }

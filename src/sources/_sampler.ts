@@ -19,7 +19,7 @@
 // SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many reads found nothing;
 // SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES stops a topic's sampling after that many reads
 // failed.
-import type { SamplingLimits } from "../config/types.ts";
+import type { SamplingLimits } from "./source.ts";
 import { describeError } from "../describe_error.ts";
 import { isRetriableCode, PartitionError, RequestTimeoutError } from "../kafka/errors.ts";
 import {

@@ -3,7 +3,8 @@
 // covering every topic's window, every page followed), plus `sent_bytes` for each topic's
 // consumer fan-out (reported, never used for sizing). Returns the same TopicMeasurement as
 // the sampling source, so the model and the reports are shared.
-import type { MetricsApiClient, TopicSeries } from "../metrics/client.ts";
+import { MetricsApiClient, type TopicSeries } from "../metrics/client.ts";
+import type { Source, SourceDeps, SourceSpec } from "./source.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
@@ -70,5 +71,29 @@ export async function measureByMetrics(
       error: null,
       fanOut: sent === null || received === 0 ? null : consumed / received,
     };
+  });
+}
+
+/** The Metrics API source of one cluster: one client, one chunk for every topic. */
+export function create(spec: SourceSpec, deps: SourceDeps): Promise<Source> {
+  const api = spec.metricsApi;
+  if (!api) throw new Error("the Metrics API method needs CONFLUENT_CLOUD_CREDENTIAL");
+  const client = new MetricsApiClient({
+    baseUrl: api.baseUrl,
+    apiKey: api.apiKey,
+    apiSecret: api.apiSecret,
+    timeoutMs: api.timeoutMs,
+    deadlineMs: api.deadlineMs,
+    ...(deps.log ? { logger: deps.log } : {}),
+    ...(deps.scrub ? { scrub: deps.scrub } : {}),
+  });
+  return Promise.resolve({
+    measure: (topics) =>
+      measureByMetrics(client, spec.connection.clusterId, topics, {
+        analysisTime: spec.analysisTime,
+        samplingDays: spec.samplingDays,
+        ...(deps.log ? { log: deps.log } : {}),
+      }),
+    close: () => Promise.resolve(),
   });
 }

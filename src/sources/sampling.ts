@@ -4,10 +4,13 @@
 // a bounded sample of record batches read by offset with no consumer group. Returns the same
 // TopicMeasurement as every other source. A topic fails only when one of its own partitions
 // stays unreachable; its neighbours in the chunk are measured all the same.
-import type { SamplingLimits } from "../config/types.ts";
-import type { KafkaCluster } from "../kafka/cluster.ts";
+import type { SamplingLimits } from "./source.ts";
+import { KafkaCluster } from "../kafka/cluster.ts";
+import { tuningFor } from "../kafka/connection.ts";
+import type { Source, SourceDeps, SourceSpec } from "./source.ts";
 import { type BrokerNode, type LeaderPartition, partitionKey } from "../kafka/types.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
+import { LATEST } from "../kafka/list_offsets.ts";
 import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS, type Window } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
@@ -224,4 +227,67 @@ function fromWholeReads(
     failures: 0,
     lastError: null,
   };
+}
+
+/**
+ * The sampling source of one cluster. On the thread that planned, it reads through that
+ * thread's connection; in a worker it opens its own, to a cluster known to answer.
+ */
+export function create(spec: SourceSpec, deps: SourceDeps): Promise<Source> {
+  const own = deps.kafka ? null : new KafkaCluster(spec.connection, {
+    ...tuningFor(spec.timeoutMs),
+    knownReachable: true,
+  });
+  const cluster = deps.kafka ?? own!;
+  return Promise.resolve({
+    measure: (topics) =>
+      measureBySampling(cluster, spec.brokers, topics, {
+        analysisTime: spec.analysisTime,
+        samplingDays: spec.samplingDays,
+        limits: spec.sampling,
+      }),
+    close: async () => {
+      await own?.close();
+    },
+  });
+}
+
+/**
+ * Bytes per record of these topics from a sample of their windows alone (no hourly counts):
+ * for sources that count records elsewhere (Prometheus with kafka_exporter's offsets).
+ */
+export async function sampleRecordBytes(
+  cluster: KafkaCluster,
+  brokers: readonly BrokerNode[],
+  topics: readonly TopicPlan[],
+  options: SamplingOptions,
+): Promise<Map<string, TopicSample>> {
+  if (topics.length === 0) return new Map();
+  const { start, end } = topicWindows(topics, options.analysisTime, options.samplingDays);
+  const nodes = new Map(brokers.map((b) => [b.nodeId, b]));
+  const placeholder = brokers[0] ?? { nodeId: -1, host: "", port: 0 };
+  const partitions: LeaderPartition[] = topics.flatMap((t) =>
+    t.leaders.map((leader, partition) => ({
+      topic: t.name,
+      topicId: t.topicId,
+      partition,
+      leader: nodes.get(leader) ?? placeholder,
+    }))
+  );
+  const [from, to, hw] = await Promise.all([
+    cluster.offsets.at(partitions, BigInt(start)),
+    cluster.offsets.at(partitions, BigInt(end)),
+    cluster.offsets.at(partitions, LATEST),
+  ]);
+  const targets: SampleTarget[] = partitions.flatMap((p, i) => {
+    if (from.failed.has(i) || to.failed.has(i) || hw.failed.has(i)) return [];
+    const high = hw.offsets[i]!;
+    const first = from.offsets[i]! < 0n ? high : from.offsets[i]!;
+    const last = to.offsets[i]! < 0n ? high : to.offsets[i]!;
+    return [{ ...p, startOffset: first, endOffset: last < first ? first : last }];
+  });
+  return await sampleTopics(cluster, targets, {
+    limits: options.limits,
+    ...(options.random ? { random: options.random } : {}),
+  });
 }

@@ -132,11 +132,64 @@ Deno.test("two Kafka secrets (in two regions) and the Confluent secret resolve t
           },
         ],
         confluentCloud: { apiKey: "CCKEY", apiSecret: API_SECRET },
+        prometheus: null,
       });
       assertEquals(run.settings, config.settings);
       // Every password and the whole secret texts are known to the scrubber.
       for (const v of [PASSWORD, API_SECRET]) assert(run.secrets.includes(v), v);
       assert(run.secrets.some((s) => s.includes('"kafka_cluster_id":"local-plain"')));
+    });
+  });
+});
+
+Deno.test("--method prometheus: clusters without bootstrap.servers and the Prometheus credential come from Secrets Manager, scrubbed", async () => {
+  await withMoto(async ({ endpoint }) => {
+    await createSecret(endpoint, "us-east-1", "kpr/prom-cluster", {
+      kafka_cluster_id: "prom-only",
+    });
+    await createSecret(endpoint, "eu-west-1", "kpr/prometheus", {
+      username: "grafana",
+      password: PASSWORD,
+    });
+    await createSecret(endpoint, "us-east-1", "kpr/prom-token", { bearer_token: API_SECRET });
+    await createSecret(endpoint, "us-east-1", "kpr/prom-broken", { user: "x", password: PASSWORD });
+    const config = (secret: [string, string]) =>
+      loadConfig(["--method", "prometheus"], {
+        get: (n) =>
+          ({
+            USE_AWS_SECRETS_MANAGER: "True",
+            KAFKA_API_SECRET_PATHS: paths(["us-east-1", "kpr/prom-cluster"]),
+            PROMETHEUS_URL: "http://127.0.0.1:9090",
+            PROMETHEUS_SECRET_PATH: JSON.stringify({
+              region_name: secret[0],
+              secret_name: secret[1],
+            }),
+          })[n],
+      }, (path) =>
+        Promise.reject(new Deno.errors.NotFound(path)), "/").then((l) => {
+          assert("config" in l && l.config.credentials === null);
+          return l.config as PendingRunConfig;
+        });
+    await withAwsEnv(awsEnv(endpoint), async () => {
+      const basic = await resolveAwsCredentials(await config(["eu-west-1", "kpr/prometheus"]));
+      assertEquals(basic.credentials.clusters.map((c) => [c.clusterId, c.bootstrapServers]), [
+        ["prom-only", []],
+      ]);
+      assertEquals(basic.credentials.prometheus, { username: "grafana", password: PASSWORD });
+      for (const v of [PASSWORD, `grafana:${PASSWORD}`]) assert(basic.secrets.includes(v), v);
+      const token = await resolveAwsCredentials(await config(["us-east-1", "kpr/prom-token"]));
+      assertEquals(token.credentials.prometheus, { bearerToken: API_SECRET });
+      assert(token.secrets.includes(API_SECRET));
+      const broken = await config(["us-east-1", "kpr/prom-broken"]);
+      const e = await assertRejects(() => resolveAwsCredentials(broken), ConfigError);
+      assertEquals(e.problems, [
+        'PROMETHEUS_SECRET_PATH: secret "kpr/prom-broken" in us-east-1 has no "username"',
+      ]);
+      assertNoSecrets(e.message, [PASSWORD]);
+      assert(
+        broken.secrets.includes(PASSWORD),
+        "read values are scrubbed even though the run stops",
+      );
     });
   });
 });

@@ -18,6 +18,7 @@ import { measurementWindow } from "../../src/model/window.ts";
 import { planCluster } from "../../src/plan/cluster_plan.ts";
 import type { JsonReport } from "../../src/report/json.ts";
 import { clusterHosts } from "../../src/scheduler/measure.ts";
+import type { MeasureTask } from "../../src/scheduler/protocol.ts";
 import { WorkerPool } from "../../src/scheduler/pool.ts";
 
 const LIMITS = {
@@ -38,16 +39,22 @@ Deno.test("a worker may reach its own cluster's hosts and no other", async () =>
       topicFilter: [seeded.prefix],
       includeInternalTopics: false,
     });
-    const task = (connection: typeof plaintext) => ({
+    const task = (connection: typeof plaintext): MeasureTask => ({
       taskId: 1,
       attempt: 1,
-      connection,
-      brokers: plan.brokers,
+      source: {
+        method: "sampling",
+        connection,
+        brokers: plan.brokers,
+        analysisTime: seeded.anchor + 60_000,
+        samplingDays: 7,
+        timeoutMs: 30_000,
+        sampling: LIMITS,
+        metricsApi: null,
+        prometheus: null,
+        replay: null,
+      },
       topics: plan.topics,
-      analysisTime: seeded.anchor + 60_000,
-      samplingDays: 7,
-      limits: LIMITS,
-      timeoutMs: 30_000,
     });
     const hosts = clusterHosts(plaintext, plan.brokers);
     assertEquals(hosts, [info.plaintextBootstrap]);

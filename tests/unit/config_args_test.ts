@@ -160,3 +160,58 @@ Deno.test("jsonErrorPosition() agrees with V8 where V8 gives a position", () => 
   assertEquals(jsonErrorPosition("[1,]"), 3);
   assertEquals(jsonErrorPosition("s3cr3t"), 0);
 });
+
+Deno.test("parseArgs() on node:util's tokens: --no-x, --x=False, --x False, -qv, and a boolean word only after a boolean", () => {
+  assertEquals(raw(["--no-use-sample-records", "--include-internal-topics=False"]), {
+    "--use-sample-records": "false",
+    "--include-internal-topics": "False",
+  });
+  assertEquals(raw(["--include-internal-topics", "False", "--sampling-days", "2"]), {
+    "--include-internal-topics": "False",
+    "--sampling-days": "2",
+  });
+  assertEquals(raw(["-qv"]), { "--quiet": "true", "--verbose": "true" });
+  // After a flag that takes a value, "False" is that value; after a switch, a stray argument.
+  assertEquals(raw(["--topic-filter", "False"]), { "--topic-filter": "False" });
+  assertEquals(parseArgs(["--quiet", "False"]).problems.length, 1);
+  assertEquals(parseArgs(["--no-use-sample-records=1"]).problems, [
+    "--no-use-sample-records takes no value; use --use-sample-records=<bool>",
+  ]);
+});
+
+Deno.test("parseArgs() a string flag without its value, even when the next argument is a flag, is one problem", () => {
+  assertEquals(parseArgs(["--output-dir", "--quiet", "--sampling-days"]).problems, [
+    "--output-dir needs a value, e.g. --output-dir reports",
+    "--sampling-days needs a value, e.g. --sampling-days 7",
+  ]);
+  // The flag that followed is still read.
+  assertEquals(
+    parseArgs(["--output-dir", "--quiet"]).values.get(settingByFlag("--quiet")!),
+    "true",
+  );
+  assertEquals(raw(["--measurements", "run.json"]), { "--measurements-file": "run.json" });
+});
+
+Deno.test("parseArgs() an unknown flag: did you mean, and its value is not a second mistake", () => {
+  assertEquals(parseArgs(["--prometheus-urls", "http://p:9090", "--methd=replay"]).problems, [
+    "unknown option --prometheus-urls; did you mean --prometheus-url?",
+    "unknown option --methd; did you mean --method?",
+  ]);
+  assertEquals(parseArgs(["--save-measurement", "m.json"]).problems, [
+    "unknown option --save-measurement; did you mean --save-measurements?",
+  ]);
+});
+
+Deno.test("a JSON syntax error is located by V8's own position, with the line past the first, never quoted", async () => {
+  const { problems } = await import("./_config_fixtures.ts");
+  const multiLine = `[\n  {"kafka_cluster_id": "a",\n   "sasl.password": ${SECRET_TEXT}}\n]`;
+  assertEquals(await problems({ env: { KAFKA_CREDENTIALS: multiLine } }), [
+    "KAFKA_CREDENTIALS is not valid JSON (at position 50: line 3, column 21)",
+  ]);
+  // "Unexpected token" messages carry no position, only the text around it: found back in the text.
+  assertEquals(jsonErrorPosition(`{"a": [1, 2, ${SECRET_TEXT}]}`), 13);
+  assertEquals(jsonErrorPosition(`${" ".repeat(40)}{"a": ${SECRET_TEXT}}`), 46);
+  assertEquals(jsonErrorPosition('[{"k": 1}, {"k": 1}, {"k": 1}, {"k": 1}, {"k": 1}, x]'), 51);
+});
+
+const SECRET_TEXT = "s3cr3t-pa55";

@@ -58,6 +58,9 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
     logLevel: "info",
     quiet: false,
     verbose: false,
+    prometheus: { url: "", metrics: "auto", selector: "", secretPath: null },
+    saveMeasurements: null,
+    measurementsFile: null,
   };
   assertEquals(settings, expected);
 });

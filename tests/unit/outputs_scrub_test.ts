@@ -66,8 +66,8 @@ function outcome(
   report.topics = report.topics.map((t) => ({ ...t, action }));
   return {
     clusters: [
-      { report, files: [], failed: false },
-      { report, files: [], failed: (over.failedClusters ?? 0) > 0 },
+      { report, files: [], failed: false, measurements: [] },
+      { report, files: [], failed: (over.failedClusters ?? 0) > 0, measurements: [] },
     ],
     failedClusters: over.failedClusters ?? 0,
     failedTopics: over.failedTopics ?? 0,

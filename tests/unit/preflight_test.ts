@@ -10,7 +10,7 @@ import {
   checkOutputDir,
   denoPreflightFs,
   type PreflightFs,
-} from "../../src/config/preflight.ts";
+} from "../../src/cli/preflight.ts";
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "kpr-preflight-" });

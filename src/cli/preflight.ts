@@ -1,49 +1,41 @@
-// Checks of the configuration that need the file system, made while loading and before any
-// cluster is contacted: the output folder can be created and written (a report that cannot be
-// written would otherwise be found only after the whole analysis), and the files a GitHub
-// Actions runner names can be appended to. Each problem names the setting, the path, and what
-// grants or fixes it; the I/O is injected so that tests can stand in for the file system.
+// The CLI's checks of the machine it is about to write and read, before any cluster is
+// contacted (a file that cannot be written would otherwise be found only after the whole
+// analysis): the output folder can be created and written, the SAVE_MEASUREMENTS file written,
+// the MEASUREMENTS_FILE read, and the files a GitHub Actions runner names appended to. They
+// test the file system, not the configuration: loadConfig asks them through its `Preflight`
+// parameter, so their problems join the configuration's. Each problem names the setting, the
+// path, and what grants or fixes it; the I/O is injected so that tests can stand in for it.
 
 import { dirname, join, resolve } from "node:path";
-import { isPermissionError } from "../permissions.ts";
+import type { Preflight } from "../config/load.ts";
+import { isPermissionError } from "../permission_error.ts";
 
 /** The file operations the checks make. */
 export interface PreflightFs {
   mkdir(path: string, options: { recursive: boolean }): Promise<void>;
-  writeTextFile(path: string, data: string): Promise<void>;
+  writeTextFile(path: string, data: string, options?: { createNew?: boolean }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
   /** Opens for appending, creating the file if missing, and closes it again. */
   touchAppend(path: string): Promise<void>;
+  /** Opens for reading and closes it again; IsADirectory for a folder. */
+  touchRead(path: string): Promise<void>;
   /** Whether `path` is a file (not a folder); false when it does not exist. */
   isFile(path: string): Promise<boolean>;
 }
 
 export const denoPreflightFs: PreflightFs = {
   mkdir: (path, options) => Deno.mkdir(path, options),
-  writeTextFile: (path, data) => Deno.writeTextFile(path, data),
+  writeTextFile: (path, data, options) => Deno.writeTextFile(path, data, options),
   rename: (from, to) => Deno.rename(from, to),
   remove: (path) => Deno.remove(path),
-  touchAppend: async (path) => {
-    const file = await Deno.open(path, { append: true, create: true });
-    file.close();
+  touchAppend: async (path) => (await Deno.open(path, { append: true, create: true })).close(),
+  touchRead: async (path) => {
+    using file = await Deno.open(path);
+    if ((await file.stat()).isDirectory) throw new Deno.errors.IsADirectory(path);
   },
-  isFile: async (path) => {
-    try {
-      return (await Deno.stat(path)).isFile;
-    } catch {
-      return false;
-    }
-  },
+  isFile: (path) => Deno.stat(path).then((s) => s.isFile, () => false),
 };
-
-/** What loadConfig asks before it returns, so that these problems join the others. */
-export interface Preflight {
-  /** Problems that would stop the reports being written into `dir` (created here if missing). */
-  outputDir(dir: string, label: string): Promise<string[]>;
-  /** Problems with the files the run appends to (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY). */
-  appendFiles(): Promise<string[]>;
-}
 
 /** A file the run appends to, named by the variable that gave it. */
 export interface AppendFile {
@@ -51,7 +43,7 @@ export interface AppendFile {
   path: string;
 }
 
-/** The checks against the real file system; `cwd` resolves relative paths in messages. */
+/** The checks against the real file system; `cwd` resolves relative paths. */
 export function preflight(
   appendFiles: readonly AppendFile[],
   cwd: string,
@@ -61,6 +53,8 @@ export function preflight(
     outputDir: (dir, label) => checkOutputDir(dir, label, cwd, fs),
     appendFiles: async () =>
       (await Promise.all(appendFiles.map((f) => checkAppendFile(f, cwd, fs)))).flat(),
+    saveFile: (path, label, variable) => checkSaveFile(path, label, variable, cwd, fs),
+    inputFile: (path, label, variable) => checkInputFile(path, label, variable, cwd, fs),
   };
 }
 
@@ -69,6 +63,15 @@ function shown(path: string, cwd: string): string {
   const abs = resolve(cwd, path);
   return abs === path ? path : `${path} (${abs})`;
 }
+
+const messageOf = (e: unknown) => e instanceof Error ? e.message : String(e);
+
+/** What `deno task analyze` and `deno run` need to be allowed `path`, for a refusal. */
+const grants = (variable: string, path: string, flags: string) =>
+  `\`deno task analyze\` grants it when ${variable} is set in the environment or .env, or add it ` +
+  `to KPR_ALLOW_${
+    flags.includes("write") ? "WRITE" : "READ"
+  }; with \`deno run\`, add ${flags}=${path}`;
 
 /**
  * Creates the output folder (with its parents) and writes, renames and removes a probe file
@@ -96,41 +99,38 @@ export async function checkOutputDir(
     await fs.mkdir(target, { recursive: true });
   } catch (e) {
     if (e instanceof Deno.errors.NotCapable) return [denied()];
+    const cannot = `${label}: ${where} cannot be created:`;
     if (e instanceof Deno.errors.AlreadyExists) {
       return [`${label}: ${where} is a file, not a folder; choose a folder for the reports`];
     }
     if (e instanceof Deno.errors.NotADirectory) {
       const blocker = await fileInTheWay(dir, cwd, fs);
       return [
-        `${label}: ${where} cannot be created: ${
-          blocker === null ? "a part of the path" : blocker
-        } is a file, not a folder; choose another folder for the reports`,
+        `${cannot} ${blocker ?? "a part of the path"} is a file, not a folder; choose another ` +
+        "folder for the reports",
       ];
     }
     if (e instanceof Deno.errors.NotFound) {
       return [
-        `${label}: ${where} cannot be created: its parent folder ${
-          dirname(resolve(cwd, dir))
-        } does not exist and cannot be made; create it or choose another folder`,
+        `${cannot} its parent folder ${dirname(target)} does not exist and cannot be made; ` +
+        "create it or choose another folder",
       ];
     }
     if (e instanceof Deno.errors.PermissionDenied) {
       return [
-        `${label}: ${where} cannot be created: the file system denies it (permission denied ` +
-        "on a parent folder); create it with the right owner, or choose another folder",
+        `${cannot} the file system denies it (permission denied on a parent folder); create ` +
+        "it with the right owner, or choose another folder",
       ];
     }
-    return [`${label}: ${where} cannot be created: ${messageOf(e)}`];
+    return [`${cannot} ${messageOf(e)}`];
   }
   const probe = join(target, `.kpr-probe-${crypto.randomUUID()}.tmp`);
-  const renamed = `${probe}.done`;
-  let left: string | null = null;
+  let left: string | null = probe;
   try {
-    left = probe;
     await fs.writeTextFile(probe, "");
-    await fs.rename(probe, renamed);
-    left = renamed;
-    await fs.remove(renamed);
+    await fs.rename(probe, `${probe}.done`);
+    left = `${probe}.done`;
+    await fs.remove(left);
     left = null;
     return [];
   } catch (e) {
@@ -149,14 +149,78 @@ export async function checkOutputDir(
 
 /** The first existing part of `dir` that is a file, as the user wrote the path. */
 async function fileInTheWay(dir: string, cwd: string, fs: PreflightFs): Promise<string | null> {
-  let p = resolve(cwd, dir);
   const parts: string[] = [];
-  while (dirname(p) !== p) {
-    parts.unshift(p);
-    p = dirname(p);
-  }
+  for (let p = resolve(cwd, dir); dirname(p) !== p; p = dirname(p)) parts.unshift(p);
   for (const part of parts) if (await fs.isFile(part)) return part;
   return null;
+}
+
+/** Why a file operation on `path` failed, as a problem naming `label`. */
+function fileProblem(
+  e: unknown,
+  label: string,
+  where: string,
+  variable: string,
+  path: string,
+  flags: string,
+): string {
+  if (e instanceof Deno.errors.NotCapable) {
+    return `${label}: Deno's permissions do not allow ${
+      flags.includes("write") ? "writing" : "reading"
+    } ${where}; ${grants(variable, path, flags)}`;
+  }
+  if (e instanceof Deno.errors.IsADirectory) {
+    return `${label}: ${where} is a folder; it must name a file`;
+  }
+  if (e instanceof Deno.errors.NotFound) return `${label}: ${where} does not exist`;
+  if (isPermissionError(e)) {
+    return `${label}: ${where} is refused by the file system (permission denied); check its owner and mode`;
+  }
+  return `${label}: ${where}: ${messageOf(e)}`;
+}
+
+/**
+ * The file the run will write (SAVE_MEASUREMENTS) can be: its folder is created if missing, and
+ * the file opened for writing, an existing one left as it was and a new one removed again.
+ */
+export async function checkSaveFile(
+  path: string,
+  label: string,
+  variable: string,
+  cwd: string,
+  fs: PreflightFs = denoPreflightFs,
+): Promise<string[]> {
+  const abs = resolve(cwd, path);
+  const problem = (
+    e: unknown,
+  ) => [fileProblem(e, label, shown(path, cwd), variable, path, "--allow-write")];
+  try {
+    // Only the file is granted, not its folder: whether it is new is what createNew says.
+    await fs.writeTextFile(abs, "", { createNew: true }).catch(async (e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      await fs.mkdir(dirname(abs), { recursive: true });
+      await fs.writeTextFile(abs, "", { createNew: true });
+    });
+    await fs.remove(abs);
+    return [];
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) return problem(e);
+  }
+  return await fs.touchAppend(abs).then(() => [], problem);
+}
+
+/** The file the run will read (MEASUREMENTS_FILE) exists, is a file and can be read. */
+export async function checkInputFile(
+  path: string,
+  label: string,
+  variable: string,
+  cwd: string,
+  fs: PreflightFs = denoPreflightFs,
+): Promise<string[]> {
+  return await fs.touchRead(resolve(cwd, path)).then(
+    () => [],
+    (e) => [fileProblem(e, label, shown(path, cwd), variable, path, "--allow-read")],
+  );
 }
 
 /**
@@ -204,8 +268,4 @@ export async function checkAppendFile(
     }
     return [`${variable}: ${where} cannot be appended to: ${messageOf(e)}`];
   }
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

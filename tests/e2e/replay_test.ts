@@ -1,0 +1,131 @@
+// Measure once, ask "what if" offline: a sampling run saves its measurements
+// (--save-measurements), and `--method replay --measurements FILE` runs the model and the
+// reports on them with other settings, with no cluster and no credentials. The file holds no
+// secret and no record content; a file of another version, or not one at all, is refused with
+// exit 2.
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { kafkaCredentials, runCli } from "../support/cli.ts";
+import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
+import { DEFAULT_MODEL_PARAMS } from "../../src/model/params.ts";
+import { recommendPartitions } from "../../src/model/recommend.ts";
+import type { JsonReport } from "../../src/report/json.ts";
+
+async function report(dir: string): Promise<JsonReport> {
+  const name = [...Deno.readDirSync(dir)].map((e) => e.name).find((n) => n.endsWith(".json"));
+  assert(name, `no JSON report in ${dir}`);
+  return JSON.parse(await Deno.readTextFile(join(dir, name)));
+}
+
+Deno.test("--save-measurements, then --method replay with another factor: same measurements, the model's new recommendations", async () => {
+  const info = await localBroker();
+  const seeded = await seedFresh(fixture("testbed_profile.json"), "replay");
+  const cwd = await Deno.makeTempDir({ prefix: "kpr-replay-" });
+  try {
+    const measured = await runCli(
+      ["--topic-filter", seeded.prefix, "--save-measurements", "measured.json"],
+      {
+        cwd,
+        env: {
+          KAFKA_CREDENTIALS: kafkaCredentials([{
+            kafka_cluster_id: "replayed",
+            "bootstrap.servers": info.saslSslBootstrap,
+            "sasl.username": "analyst",
+            "sasl.password": "analyst-secret",
+            "ssl.ca.location": info.caFile,
+          }]),
+          CONSUMER_THROUGHPUT_PER_PARTITION: "50",
+          MIN_CONSUMPTION_THROUGHPUT: "0",
+        },
+      },
+    );
+    assertEquals(measured.code, 0, measured.stderr);
+    const file = await Deno.readTextFile(join(cwd, "measured.json"));
+    const saved = JSON.parse(file);
+    assertEquals([saved.format, saved.version], ["kafka-partition-recommender measurements", 1]);
+    assert(!file.includes("analyst-secret") && !file.includes(btoa("analyst:analyst-secret")));
+    // Counts, sizes and names only: no field could carry a record's key or value.
+    const fields = new Set(
+      saved.clusters.flatMap((c: { topics: object[] }) => c.topics.flatMap((t) => Object.keys(t))),
+    );
+    assertEquals([...fields].sort(), [
+      "error",
+      "fan_out",
+      "hourly",
+      "is_compacted",
+      "partition_records",
+      "partitions",
+      "record_bytes",
+      "retention_ms",
+      "sample",
+      "topic",
+      "window_end",
+      "window_start",
+    ]);
+    const before = await report(join(cwd, "reports"));
+
+    // Offline, other settings, no credentials at all.
+    const out = await Deno.makeTempDir({ prefix: "kpr-replay-out-" });
+    const replayed = await runCli(
+      ["--method", "replay", "--measurements", join(cwd, "measured.json"), "--output-dir", out],
+      {
+        env: {
+          REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "5",
+          CONSUMER_THROUGHPUT_PER_PARTITION: "50",
+          MIN_CONSUMPTION_THROUGHPUT: "0",
+        },
+      },
+    );
+    assertEquals(replayed.code, 0, replayed.stderr);
+    const after = await report(out);
+    assertEquals(after.analysis_time, before.analysis_time);
+    assertEquals(after.cluster_id, "replayed");
+    const params = {
+      ...DEFAULT_MODEL_PARAMS,
+      requiredThroughputFactor: 5,
+      consumerThroughputPerPartition: 50,
+      minConsumptionThroughput: 0,
+    };
+    assertEquals(after.topics.length, before.topics.length);
+    for (const t of after.topics) {
+      const was = before.topics.find((b) => b.topic_name === t.topic_name)!;
+      assertEquals(t.hourly, was.hourly, `${t.topic_name}: the measurements, unchanged`);
+      assertEquals(t.avg_record_bytes, was.avg_record_bytes);
+      if (t.status !== "active") continue;
+      assertEquals(t.required_bytes_per_second, t.peak_bytes_per_second! * 5);
+      assertEquals(
+        t.recommended_partitions,
+        recommendPartitions(t.required_bytes_per_second!, params, 1),
+        t.topic_name,
+      );
+    }
+
+    // A shorter SAMPLING_DAYS keeps the saved window's last days.
+    const shorter = await Deno.makeTempDir({ prefix: "kpr-replay-short-" });
+    const short = await runCli(
+      ["--method", "replay", "--measurements", join(cwd, "measured.json"), "--output-dir", shorter],
+      { env: { SAMPLING_DAYS: "1" } },
+    );
+    assertEquals(short.code, 0, short.stderr);
+    for (const t of (await report(shorter)).topics) {
+      assert(t.hourly.length <= 24, `${t.topic_name}: ${t.hourly.length} hours`);
+    }
+  } finally {
+    await seeded.cleanup();
+  }
+});
+
+Deno.test("--method replay refuses a file that is not measurements, or of another version: exit 2", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "kpr-replay-bad-" });
+  await Deno.writeTextFile(join(cwd, "other.json"), JSON.stringify({ hello: 1 }));
+  await Deno.writeTextFile(
+    join(cwd, "future.json"),
+    JSON.stringify({ format: "kafka-partition-recommender measurements", version: 2 }),
+  );
+  const other = await runCli(["--method", "replay", "--measurements", "other.json"], { cwd });
+  assertEquals(other.code, 2, other.stderr);
+  assertStringIncludes(other.stderr, "is not a measurements file");
+  const future = await runCli(["--method", "replay", "--measurements", "future.json"], { cwd });
+  assertEquals(future.code, 2, future.stderr);
+  assertStringIncludes(future.stderr, "is version 2 of the measurements format");
+});
