@@ -104,6 +104,11 @@ export interface StartOptions {
   /** A fixed port; default a free one (retried if another process takes it first). */
   port?: number;
   retention?: string;
+  /**
+   * A web configuration file's text (`--web.config.file`), e.g. `basic_auth_users` with bcrypt
+   * hashes: the server then asks every request for those credentials.
+   */
+  webConfig?: string;
 }
 
 /** A port that was free a moment ago. */
@@ -118,7 +123,8 @@ async function ready(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) });
     await res.body?.cancel();
-    return res.ok;
+    // 401: up, and asking for the credentials of its web configuration.
+    return res.ok || res.status === 401;
   } catch {
     return false;
   }
@@ -131,6 +137,8 @@ export async function startPrometheus(options: StartOptions): Promise<Prometheus
   // No scrape targets: the server only serves what was backfilled.
   await Deno.writeTextFile(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
   const share = join(prometheus, "../../share/prometheus/web");
+  const web = join(options.dir, "web.yml");
+  if (options.webConfig !== undefined) await Deno.writeTextFile(web, options.webConfig);
   let lastError = "";
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = options.port ?? freePort();
@@ -147,6 +155,7 @@ export async function startPrometheus(options: StartOptions): Promise<Prometheus
         `--web.console.templates=${join(options.dir, "consoles")}`,
         `--web.console.libraries=${join(options.dir, "console_libraries")}`,
         "--log.level=warn",
+        ...(options.webConfig === undefined ? [] : [`--web.config.file=${web}`]),
       ],
       stdin: "null",
       stdout: "null",
@@ -207,7 +216,7 @@ export async function serveWorkload(
   anchor: number,
   options: ServeOptions,
   dir: string,
-  port?: number,
+  server: Pick<StartOptions, "port" | "webConfig"> = {},
 ): Promise<ServedWorkload> {
   await Deno.mkdir(dir, { recursive: true });
   await prometheusTools();
@@ -220,17 +229,17 @@ export async function serveWorkload(
   const filled = await backfill(file, dataDir, metrics.end - metrics.start);
   await Deno.remove(file);
   t = performance.now();
-  const server = await startPrometheus({ dataDir, dir, ...(port === undefined ? {} : { port }) });
+  const started = await startPrometheus({ dataDir, dir, ...server });
   const startMs = Math.round(performance.now() - t);
   return {
-    url: server.url,
+    url: started.url,
     truth: metrics.truth(),
     metrics,
-    server,
+    server: started,
     timings: { writeMs, backfillMs: filled.elapsedMs, startMs },
     file: stats,
     blocks: filled.blocks,
-    stop: () => server.stop(),
+    stop: () => started.stop(),
   };
 }
 
@@ -273,7 +282,7 @@ if (import.meta.main) {
       restarts: values.restart.map(parseRestart),
     },
     dir,
-    values.port === undefined ? undefined : Number(values.port),
+    values.port === undefined ? {} : { port: Number(values.port) },
   );
   console.log(
     `Prometheus ${served.url} serves ${family} metrics of ${profile.topics.length} topics, ` +

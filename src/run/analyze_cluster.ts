@@ -1,13 +1,12 @@
 // One cluster, end to end: plan it (topics, partitions, configs, brokers: from Kafka, or
 // from the source itself where Kafka is not needed), measure its topics through the one
-// Source seam (sources/source.ts) in chunks (per-topic sources on the worker pool, the others
-// as one chunk on this thread), at most `maxChunksInFlight` at once, apply the model, and
+// Source seam (sources/source.ts) on the worker pool, in chunks (a source that answers for the
+// whole cluster gets one), at most `maxChunksInFlight` at once, apply the model, and
 // summarise into the ClusterReport the reporters render. Cluster-level failures
 // (unreachable, refused) become the report's `error`; topic-level failures become topics
 // with status `error`.
 import { inLanes } from "../in_lanes.ts";
 import type { Settings } from "../config/types.ts";
-import { MetricsApiAuthError } from "../metrics/errors.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
 import { type KafkaConnection, tuningFor } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
@@ -19,8 +18,9 @@ import { type ClusterPlan, planCluster } from "../plan/cluster_plan.ts";
 import { selectTopics } from "../plan/topic_filter.ts";
 import { methodLabel } from "../report/_format.ts";
 import type { ClusterReport } from "../report/types.ts";
-import { type ChunkMeasurer, clusterHosts, inThisThread, inWorkers } from "../scheduler/measure.ts";
+import { type ChunkMeasurer, inThisThread, inWorkers, sourceHosts } from "../scheduler/measure.ts";
 import type { WorkerPool } from "../scheduler/pool.ts";
+import { credentialsRefused } from "../sources/refused.ts";
 import { SOURCES } from "../sources/registry.ts";
 import type { Source, SourceSpec } from "../sources/source.ts";
 import { deniedHosts, deniedHostsMessage } from "./_reachable.ts";
@@ -111,11 +111,14 @@ export async function analyzeCluster(
     const windowOf = (t: { retentionMs: number }) =>
       measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs);
     let measure: ChunkMeasurer;
-    if (kind.perTopic && options.pool) {
+    if (options.pool) {
       // Each worker may reach only these hosts: all of them must be within this run's reach.
-      const denied = deniedHosts(clusterHosts(connection, plan.brokers));
+      const denied = deniedHosts(sourceHosts(spec));
       if (denied.length > 0) throw new Error(deniedHostsMessage(denied));
-      measure = inWorkers(options.pool, spec, windowOf);
+      measure = inWorkers(options.pool, spec, windowOf, {
+        wholeCluster: !kind.perTopic,
+        ...(options.log ? { log: options.log } : {}),
+      });
     } else {
       source ??= await kind.create(spec, { ...deps, ...(kafka ? { kafka } : {}) });
       measure = inThisThread(source);
@@ -181,22 +184,6 @@ function selected(plan: ClusterPlan, settings: Settings): ClusterPlan {
     ),
   );
   return { ...plan, topics: plan.topics.filter((t) => names.has(t.name)) };
-}
-
-/** A refused key or password is the user's to fix: main.ts exits 2 when it is the only failure. */
-function credentialsRefused(e: unknown): boolean {
-  if (e instanceof MetricsApiAuthError) return true;
-  const seen = new Set<unknown>();
-  const walk = (err: unknown): boolean => {
-    if (!(err instanceof Error) || seen.has(err)) return false;
-    seen.add(err);
-    if (err.name === "AuthenticationError" || /SASL authentication failed/i.test(err.message)) {
-      return true;
-    }
-    const nested = (err as { errors?: unknown }).errors;
-    return (Array.isArray(nested) && nested.some(walk)) || walk(err.cause);
-  };
-  return walk(e);
 }
 
 function runStats(settings: Settings, elapsedTimeHours: number): RunStats {

@@ -1,13 +1,16 @@
-// How a chunk of topics gets measured: in a pooled Web Worker (what the CLI does), or in
-// this thread (tests, and a fallback). A worker that throws, dies, or reports topics it
-// could not measure is not trusted again: the chunk, or only the topics that failed, get
-// one more try on another worker. Either way the caller gets TopicMeasurements, with topics
-// that failed twice as errors.
+// How a chunk of topics gets measured: in a pooled Web Worker (what the CLI does, for every
+// source), or in this thread (tests). A worker that throws, dies, or reports topics it could
+// not measure is not trusted again: the chunk, or only the topics that failed, get one more
+// try on another worker. Either way the caller gets TopicMeasurements, with topics that
+// failed twice as errors. A source that measures the whole cluster at once (the Metrics API,
+// Prometheus, a replay) is different only in how it fails: its error is the cluster's, so it
+// is thrown (with whether a credential was refused), not spread over the topics.
 import type { KafkaConnection } from "../kafka/connection.ts";
 import type { BrokerNode } from "../kafka/types.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { errorMeasurement } from "../sources/error_measurement.ts";
+import { SourceFailure } from "../sources/refused.ts";
 import type { Source, SourceSpec } from "../sources/source.ts";
 import { type WorkerPool } from "./pool.ts";
 
@@ -26,37 +29,80 @@ export function clusterHosts(
   connection: KafkaConnection,
   brokers: readonly BrokerNode[],
 ): string[] {
+  // Brokers planned without Kafka (from metrics, or a saved run) have no address.
+  const advertised = brokers.filter((b) => b.host !== "").map((b) => `${b.host}:${b.port}`);
+  return [...new Set([...connection.bootstrapServers, ...advertised])];
+}
+
+/**
+ * Every host a source's worker may reach: the cluster's when the source reads Kafka (record
+ * sampling; Prometheus' kafka_exporter family samples bytes per record), and the host of
+ * each HTTP API the spec names.
+ */
+export function sourceHosts(spec: SourceSpec): string[] {
+  const urls = [spec.metricsApi?.baseUrl, spec.prometheus?.url].filter((u) => u !== undefined);
   return [
-    ...new Set([...connection.bootstrapServers, ...brokers.map((b) => `${b.host}:${b.port}`)]),
+    ...new Set([
+      ...clusterHosts(spec.connection, spec.brokers),
+      ...urls.map((u) => new URL(u).host),
+    ]),
   ];
 }
 
-export function inWorkers(pool: WorkerPool, spec: SourceSpec, windowOf: WindowOf): ChunkMeasurer {
+/** A source with a deadline of its own gets it, and a minute, before its worker is given up. */
+function taskTimeout(spec: SourceSpec): number | undefined {
+  return spec.metricsApi ? spec.metricsApi.deadlineMs + 60_000 : undefined;
+}
+
+export interface WorkerOptions {
+  /** The source answers for the whole cluster: a failed task fails the cluster. */
+  wholeCluster: boolean;
+  log?: (line: string) => void;
+}
+
+export function inWorkers(
+  pool: WorkerPool,
+  spec: SourceSpec,
+  windowOf: WindowOf,
+  options: WorkerOptions = { wholeCluster: false },
+): ChunkMeasurer {
   const cluster = JSON.stringify([spec.connection.clusterId, spec.connection.bootstrapServers]);
-  const hosts = clusterHosts(spec.connection, spec.brokers);
+  const hosts = sourceHosts(spec);
+  const timeoutMs = taskTimeout(spec);
   type Tried = { measurements: TopicMeasurement[] } | { reason: string };
   const attempt = async (topics: TopicPlan[], n: number): Promise<Tried> => {
+    let reply;
     try {
-      const reply = await pool.run(
+      reply = await pool.run(
         cluster,
         hosts,
         { taskId: nextTaskId++, attempt: n, source: spec, topics },
-        (r) => r.type === "measured" && r.measurements.every((m) => m.error === null),
+        {
+          healthy: (r) => r.type === "measured" && r.measurements.every((m) => m.error === null),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          ...(options.log ? { log: options.log } : {}),
+        },
       );
-      return reply.type === "measured"
-        ? { measurements: reply.measurements }
-        : { reason: reply.error };
     } catch (e) {
       return { reason: e instanceof Error ? e.message : String(e) };
     }
+    if (reply.type === "measured") return { measurements: reply.measurements };
+    if (options.wholeCluster) throw new SourceFailure(reply.error, reply.refused);
+    return { reason: reply.error };
   };
   const measure: ChunkMeasurer = async (chunk) => {
     const first = await attempt(chunk, 1);
+    // A whole-cluster source's topic errors come from its data, not from a connection: kept.
     const failed = "reason" in first
       ? chunk
+      : options.wholeCluster
+      ? []
       : chunk.filter((t) => first.measurements.some((m) => m.topic === t.name && m.error !== null));
     if (failed.length === 0 && "measurements" in first) return first.measurements;
     const second = await attempt(failed, 2);
+    if (options.wholeCluster && "reason" in second) {
+      throw new SourceFailure(`measuring failed twice: ${second.reason}`, false);
+    }
     const retried = new Map(
       "measurements" in second ? second.measurements.map((m) => [m.topic, m]) : [],
     );

@@ -27,6 +27,18 @@ export class WorkerFailure extends Error {
 
 type Reply = Extract<FromWorker, { type: "measured" | "failed" }>;
 
+export interface TaskOptions {
+  /**
+   * False for a reply that reported failures: its worker is not reused, like one that died,
+   * since its connections may be what failed.
+   */
+  healthy?: (reply: Reply) => boolean;
+  /** Longer than the pool's taskTimeoutMs, for a source with a deadline of its own. */
+  timeoutMs?: number;
+  /** Receives the lines the task logs while it runs. */
+  log?: (line: string) => void;
+}
+
 interface Slot {
   worker: Worker;
   cluster: string;
@@ -49,24 +61,28 @@ export class WorkerPool {
     if (options.size < 1) throw new RangeError("a worker pool needs at least one worker");
   }
 
-  /**
-   * Runs a task on a worker of `cluster` that may reach `hosts` (`host:port`) only. A worker
-   * whose reply `healthy` rejects (it reported failures) is not reused, like one that died:
-   * its connections may be what failed.
-   */
+  /** Runs a task on a worker of `cluster` that may reach `hosts` (`host:port`) only. */
   async run(
     cluster: string,
     hosts: readonly string[],
     task: MeasureTask,
-    healthy: (reply: Reply) => boolean = () => true,
+    options: TaskOptions = {},
   ): Promise<Reply> {
+    const healthy = options.healthy ?? (() => true);
     const slot = await this.#acquire(cluster, hosts);
     try {
-      const reply = await this.#send(slot, { v: PROTOCOL_VERSION, type: "measure", task });
+      const reply = await this.#send(
+        slot,
+        { v: PROTOCOL_VERSION, type: "measure", task },
+        options.timeoutMs ?? this.options.taskTimeoutMs,
+        options.log,
+      );
       if (reply.type === "refused") {
         throw new WorkerFailure(`worker refused the task: ${reply.reason}`);
       }
-      if (reply.type === "closed") throw new WorkerFailure("worker closed during a task");
+      if (reply.type === "closed" || reply.type === "log") {
+        throw new WorkerFailure(`worker answered a task with "${reply.type}"`);
+      }
       addCounts(this.requests, reply.requests);
       if (!healthy(reply)) await this.#retire(slot);
       return reply;
@@ -143,7 +159,8 @@ export class WorkerPool {
   #send(
     slot: Slot,
     message: ToWorker,
-    timeoutMs = this.options.taskTimeoutMs,
+    timeoutMs: number,
+    log?: (line: string) => void,
   ): Promise<FromWorker> {
     return new Promise<FromWorker>((resolve, reject) => {
       if (slot.dead) {
@@ -161,7 +178,10 @@ export class WorkerPool {
         slot.onDeath = null;
         fn();
       };
-      slot.onReply = (reply) => settle(() => resolve(reply));
+      slot.onReply = (reply) => {
+        if (reply.type === "log") log?.(reply.line);
+        else settle(() => resolve(reply));
+      };
       slot.onDeath = (error) => settle(() => reject(error));
       slot.worker.postMessage(message);
     });

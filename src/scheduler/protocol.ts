@@ -5,7 +5,7 @@ import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import type { SourceSpec } from "../sources/source.ts";
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export interface MeasureTask {
   /** Unique per run. */
@@ -36,8 +36,12 @@ export type FromWorker =
     type: "failed";
     taskId: number;
     error: string;
+    /** A key, token or password was refused (sources/refused.ts). */
+    refused: boolean;
     requests: Record<string, number>;
   }
+  /** A line for the run's log, while the task runs (a wait, a retry); not an answer. */
+  | { v: typeof PROTOCOL_VERSION; type: "log"; taskId: number; line: string }
   | { v: typeof PROTOCOL_VERSION; type: "closed"; requests: Record<string, number> }
   /** The worker got a message it cannot read (another protocol version). */
   | { v: number; type: "refused"; reason: string };

@@ -1,29 +1,60 @@
 // The Web Worker entry: measures chunks of topics of one cluster with the source the task
 // names (built once per cluster and kept across tasks, closed on `close`). Runs with network
-// permission for its cluster's hosts only; see pool.ts.
+// permission for its cluster's hosts only; see pool.ts. What the source logs goes to the
+// main thread as `log` messages, masked first with the secrets of the task's spec.
 /// <reference lib="deno.worker" />
 import { countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import { describeError } from "../describe_error.ts";
+import { credentialsRefused } from "../sources/refused.ts";
 import { SOURCES } from "../sources/registry.ts";
-import type { Source } from "../sources/source.ts";
+import type { Source, SourceSpec } from "../sources/source.ts";
+import { makeScrubber } from "../scrub.ts";
 import { type FromWorker, type MeasureTask, PROTOCOL_VERSION, type ToWorker } from "./protocol.ts";
 
 countKafkaRequests();
 const sources = new Map<string, Promise<Source>>();
+/** The task whose source is logging; a worker runs one task at a time. */
+let current: { taskId: number; post: (m: FromWorker) => void } | null = null;
+
+/** Every secret a spec holds: what the worker masks in what it logs or reports. */
+function specSecrets(spec: SourceSpec): string[] {
+  const { sasl } = spec.connection;
+  const api = spec.metricsApi;
+  const auth = spec.prometheus?.auth;
+  const basic = auth && "password" in auth ? auth : null;
+  // `user:secret` too, as the configuration's list has it: `Basic base64(user:secret)` whole.
+  return [
+    ...(sasl ? [sasl.password, `${sasl.username}:${sasl.password}`] : []),
+    ...(api ? [api.apiSecret, `${api.apiKey}:${api.apiSecret}`] : []),
+    ...(basic ? [basic.password, `${basic.username}:${basic.password}`] : []),
+    ...(auth && "bearerToken" in auth ? [auth.bearerToken] : []),
+  ].filter((s) => s !== "");
+}
 
 function sourceFor(task: MeasureTask): Promise<Source> {
   const { method, connection } = task.source;
   const key = JSON.stringify([method, connection.clusterId, connection.bootstrapServers]);
   let source = sources.get(key);
   if (!source) {
-    source = SOURCES[method].create(task.source, {});
+    const scrub = makeScrubber(specSecrets(task.source));
+    const log = (line: string) =>
+      current?.post({
+        v: PROTOCOL_VERSION,
+        type: "log",
+        taskId: current.taskId,
+        line: scrub(line),
+      });
+    source = SOURCES[method].create(task.source, { scrub, log });
     sources.set(key, source);
   }
   return source;
 }
 
 /** Measures one task; exported so a test worker can wrap it (e.g. to inject a crash). */
-export async function handle(message: ToWorker): Promise<FromWorker> {
+export async function handle(
+  message: ToWorker,
+  post: (m: FromWorker) => void = () => {},
+): Promise<FromWorker> {
   if (message.v !== PROTOCOL_VERSION) {
     return {
       v: PROTOCOL_VERSION,
@@ -34,6 +65,7 @@ export async function handle(message: ToWorker): Promise<FromWorker> {
   switch (message.type) {
     case "measure": {
       const { task } = message;
+      current = { taskId: task.taskId, post };
       try {
         const measurements = await (await sourceFor(task)).measure(task.topics);
         return {
@@ -49,8 +81,11 @@ export async function handle(message: ToWorker): Promise<FromWorker> {
           type: "failed",
           taskId: task.taskId,
           error: describeError(e),
+          refused: credentialsRefused(e),
           requests: takeRequestCounts(),
         };
+      } finally {
+        current = null;
       }
     }
     case "close": {
@@ -61,9 +96,12 @@ export async function handle(message: ToWorker): Promise<FromWorker> {
   }
 }
 
-export function listen(handler: (m: ToWorker) => Promise<FromWorker> = handle): void {
+export function listen(
+  handler: (m: ToWorker, post: (m: FromWorker) => void) => Promise<FromWorker> = handle,
+): void {
+  const post = (m: FromWorker) => self.postMessage(m);
   self.onmessage = async (e: MessageEvent<ToWorker>) => {
-    self.postMessage(await handler(e.data));
+    post(await handler(e.data, post));
   };
 }
 

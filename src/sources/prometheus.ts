@@ -41,11 +41,30 @@ export function create(spec: SourceSpec, deps: SourceDeps): Promise<Source> {
   const end = Math.floor(spec.analysisTime / HOUR_MS) * HOUR_MS;
   let queries: Promise<FamilyQueries> | undefined;
   const family = () => queries ??= detect(client, p, end);
+  // kafka_exporter's bytes per record come from a sample: the caller's cluster, or one of
+  // our own (a worker has none), loaded only when a sample is taken.
+  let own: KafkaCluster | null = null;
+  const kafka = async (): Promise<KafkaCluster | null> => {
+    if (deps.kafka) return deps.kafka;
+    if (spec.connection.bootstrapServers.length === 0) return null;
+    if (own === null) {
+      const [{ KafkaCluster }, { tuningFor }] = await Promise.all([
+        import("../kafka/cluster.ts"),
+        import("../kafka/connection.ts"),
+      ]);
+      own = new KafkaCluster(spec.connection, {
+        ...tuningFor(spec.timeoutMs),
+        knownReachable: true,
+      });
+    }
+    return own;
+  };
   return Promise.resolve({
     plan: async () => planFromMetrics(client, await family(), p, spec, end),
-    measure: async (topics) =>
-      measure(client, await family(), topics, spec, deps.kafka ?? null, deps.log),
-    close: () => Promise.resolve(),
+    measure: async (topics) => measure(client, await family(), topics, spec, kafka, deps.log),
+    close: async () => {
+      await own?.close();
+    },
   });
 }
 
@@ -131,7 +150,7 @@ async function measure(
   q: FamilyQueries,
   topics: readonly TopicPlan[],
   spec: SourceSpec,
-  kafka: KafkaCluster | null,
+  clusterFor: () => Promise<KafkaCluster | null>,
   log?: (line: string) => void,
 ): Promise<TopicMeasurement[]> {
   if (topics.length === 0) return [];
@@ -155,7 +174,8 @@ async function measure(
   ]);
   // Records only: bytes per record from a sample of the cluster, where it can be read.
   let samples: Map<string, TopicSample> | null = null;
-  if (!q.bytes && kafka) {
+  const kafka = q.bytes ? null : await clusterFor();
+  if (kafka) {
     // Loaded only here: a run that needs no sample never loads the sampler.
     const { sampleRecordBytes } = await import("./sampling.ts");
     samples = await sampleRecordBytes(kafka, spec.brokers, topics, {

@@ -167,3 +167,89 @@ Deno.test("--method prometheus with the cluster reachable: JMX exporter exactly;
     await seeded.cleanup();
   }
 });
+
+/**
+ * Prometheus' web configuration wants a bcrypt hash: this is E2E_PASSWORD's (cost 10), made
+ * with Python's `bcrypt.hashpw`.
+ */
+const E2E_USER = "reader";
+const E2E_PASSWORD = "prom-e2e-password";
+const E2E_BCRYPT = "$2b$10$.0v4ZizPCd088hHUjWeXc.OxOgox7h2OlfF7j0uDEHzGTrElu2p1G";
+
+/** Every output of a run: stdout, stderr and each report file. */
+function outputs(r: { stdout: string; stderr: string }, cwd: string): string {
+  const dir = join(cwd, "reports");
+  const files = [...Deno.readDirSync(dir)].map((e) => Deno.readTextFileSync(join(dir, e.name)));
+  return [r.stdout, r.stderr, ...files].join("\n");
+}
+
+Deno.test("--method prometheus with basic auth from .env over 500 days (split queries): exact, the password in no output; a wrong one exits 2", async () => {
+  const info = await localBroker();
+  const anchor = await steadyHour();
+  const p = await startPrometheusWithWorkload(PROFILE, anchor, {
+    family: "redpanda",
+    webConfig: `basic_auth_users:\n  ${E2E_USER}: ${E2E_BCRYPT}\n`,
+  });
+  try {
+    const run = async (password: string, kafka: boolean) => {
+      const cwd = await Deno.makeTempDir({ prefix: "kpr-prom-auth-" });
+      await Deno.writeTextFile(
+        join(cwd, ".env"),
+        `PROMETHEUS_USERNAME=${E2E_USER}\nPROMETHEUS_PASSWORD=${password}\n`,
+      );
+      const entry = kafka
+        ? {
+          kafka_cluster_id: "auth",
+          "bootstrap.servers": info.plaintextBootstrap,
+          "security.protocol": "PLAINTEXT",
+        }
+        : { kafka_cluster_id: "auth" };
+      const r = await runCli(
+        [
+          "--method",
+          "prometheus",
+          "--verbose",
+          "--sampling-days",
+          "500",
+          "--topic-filter",
+          "o",
+          "--save-measurements",
+          "measurements.json",
+        ],
+        {
+          cwd,
+          env: { PROMETHEUS_URL: p.url, KAFKA_CREDENTIALS: kafkaCredentials([entry]) },
+        },
+      );
+      const text = outputs(r, cwd);
+      for (const secret of [password, btoa(`${E2E_USER}:${password}`)]) {
+        assert(!text.includes(secret), `${secret} in the outputs`);
+      }
+      return { r, cwd };
+    };
+
+    // 500 days of hours is 12,000 points a series: more than Prometheus answers in one query.
+    const { r, cwd } = await run(E2E_PASSWORD, false);
+    assertEquals(r.code, 0, r.stderr);
+    const json = await report(cwd);
+    const orders = json.topics.find((t) => t.topic_name === "orders")!;
+    // The source measured 500 days (in one piece, a query over them is refused with 400 and
+    // fails the cluster); the report's window starts with the topic's first traffic.
+    const saved = JSON.parse(await Deno.readTextFile(join(cwd, "measurements.json")));
+    const measured = saved.clusters[0].topics.find((t: { topic: string }) => t.topic === "orders");
+    assertEquals(
+      Date.parse(measured.window_end) - Date.parse(measured.window_start),
+      500 * 24 * HOUR_MS,
+    );
+    assertMatches(orders, p.truth, "orders", true);
+
+    // Refused where the plan is made (no Kafka: from the metrics) and in a worker (with Kafka).
+    for (const kafka of [false, true]) {
+      const wrong = await run("Not-the-password-7", kafka);
+      assertEquals(wrong.r.code, 2, wrong.r.stderr);
+      assertStringIncludes(wrong.r.stderr, "PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD");
+    }
+  } finally {
+    await p.stop();
+  }
+});

@@ -5,9 +5,9 @@
 // was unreachable), while the worker lives on.
 /// <reference lib="deno.worker" />
 import { handle, listen } from "../../src/scheduler/worker.ts";
-import type { ToWorker } from "../../src/scheduler/protocol.ts";
+import type { FromWorker, ToWorker } from "../../src/scheduler/protocol.ts";
 
-listen((message: ToWorker) => {
+listen((message: ToWorker, post: (m: FromWorker) => void) => {
   if (message.type === "measure") {
     const names = message.task.topics.map((t) => t.name);
     const crash = names.some((n) => n.includes("crash_always")) ||
@@ -19,7 +19,7 @@ listen((message: ToWorker) => {
       return new Promise(() => {});
     }
   }
-  const reply = handle(message);
+  const reply = handle(message, post);
   if (message.type !== "measure" || message.task.attempt !== 1) return reply;
   return reply.then((r) =>
     r.type !== "measured" ? r : {

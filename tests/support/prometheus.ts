@@ -40,6 +40,8 @@ export interface PrometheusWorkloadOptions {
   gapSeconds?: number;
   /** Keep the temp dir after stop() (for a look at the log or the blocks). */
   keepDir?: boolean;
+  /** The server's web configuration (`basic_auth_users`), when it must ask for credentials. */
+  webConfig?: string;
 }
 
 export interface PrometheusWorkload {
@@ -76,15 +78,21 @@ export async function startPrometheusWithWorkload(
     ? options.resetAt as readonly BrokerRestart[]
     : [options.resetAt as BrokerRestart];
   try {
-    const served = await serveWorkload(profile, anchor, {
-      family: options.family,
-      restarts,
-      ...(options.brokers === undefined ? {} : { brokers: options.brokers }),
-      ...(options.intervalSeconds === undefined
-        ? {}
-        : { intervalSeconds: options.intervalSeconds }),
-      ...(options.gapSeconds === undefined ? {} : { gapSeconds: options.gapSeconds }),
-    }, dir);
+    const served = await serveWorkload(
+      profile,
+      anchor,
+      {
+        family: options.family,
+        restarts,
+        ...(options.brokers === undefined ? {} : { brokers: options.brokers }),
+        ...(options.intervalSeconds === undefined
+          ? {}
+          : { intervalSeconds: options.intervalSeconds }),
+        ...(options.gapSeconds === undefined ? {} : { gapSeconds: options.gapSeconds }),
+      },
+      dir,
+      options.webConfig === undefined ? {} : { webConfig: options.webConfig },
+    );
     return {
       url: served.url,
       truth: served.truth,
@@ -127,6 +135,7 @@ export async function queryRange(
   start: number,
   end: number,
   stepSeconds = 3600,
+  headers: Record<string, string> = {},
 ): Promise<RangeSeries[]> {
   const params = new URLSearchParams({
     query,
@@ -134,7 +143,7 @@ export async function queryRange(
     end: String(end / 1000),
     step: String(stepSeconds),
   });
-  const res = await fetch(`${url}/api/v1/query_range?${params}`);
+  const res = await fetch(`${url}/api/v1/query_range?${params}`, { headers });
   // deno-lint-ignore no-explicit-any
   const body: any = await res.json();
   if (body.status !== "success") {
