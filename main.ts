@@ -9,6 +9,7 @@ import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
 import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
 import { makeScrubber, type Scrubber } from "./src/scrub.ts";
 import { describeError } from "./src/describe_error.ts";
+import { isPolicyReason } from "./src/model/recommend.ts";
 import { runAnalysis, type RunOptions, type RunOutcome } from "./src/run/run.ts";
 import { StatusConsole } from "./src/cli/status_console.ts";
 import { githubEnv, publishToGithub } from "./src/cli/github_env.ts";
@@ -93,7 +94,8 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
  * and the fix is in the configuration); 3 when any cluster or topic failed or the measurements
  * to save could not be written, even if a gate
  * tripped too (a gate on half the data must not hide the other half's failure); 4 when a
- * topic's action is one --fail-on names; 0 otherwise.
+ * topic's action is one --fail-on names (`throughput-increase`: an increase whose reason is not
+ * a policy floor, `minimum` or `brokers`); 0 otherwise.
  */
 export function exitCode(
   o: Pick<
@@ -105,7 +107,14 @@ export function exitCode(
   if (o.refusedClusters > 0 && o.refusedClusters === o.clusters.length) return EXIT.usage;
   if (o.failedClusters > 0 || o.failedTopics > 0 || o.measurementsLost) return EXIT.partial;
   const tripped = o.clusters.some((c) =>
-    c.report.topics.some((t) => t.action !== null && failOn.includes(t.action))
+    c.report.topics.some((t) =>
+      t.action !== null && (
+        failOn.includes(t.action) ||
+        // An increase the traffic asks for; a policy floor alone does not trip it.
+        (t.action === "increase" && failOn.includes("throughput-increase") &&
+          !isPolicyReason(t.reason))
+      )
+    )
   );
   return tripped ? EXIT.gate : EXIT.ok;
 }

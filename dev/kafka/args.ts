@@ -39,7 +39,7 @@ export function usage(command: "up" | "down"): string {
     ].join("\n");
   }
   return [
-    "Usage: deno task kafka:up [--brokers N] [--proxy] [--base-port P] [--name NAME]",
+    "Usage: deno task kafka:up [--brokers N] [--proxy] [--base-port P] [--name NAME] [--authorizer]",
     "",
     "Without flags: the single-node broker on KAFKA_PLAINTEXT_PORT (9092), KAFKA_CONTROLLER_PORT",
     "(9093) and KAFKA_SASL_SSL_PORT (9094), named KAFKA_TESTBED_NAME ('default').",
@@ -50,6 +50,9 @@ export function usage(command: "up" | "down"): string {
     "                   a cluster of --brokers nodes, 1 if not given",
     `  --base-port P    the cluster's first port (env KAFKA_BASE_PORT, default ${DEFAULT_CLUSTER_BASE_PORT})`,
     "  --name NAME      the broker's or cluster's name (default: clusterN for a cluster)",
+    "  --authorizer     single-node broker only, opt-in: enforce ACLs (StandardAuthorizer; super",
+    "                   users admin and the unauthenticated PLAINTEXT listener; no ACL, no access);",
+    "                   give it its own --name and KAFKA_*_PORT ports, e.g. --name testbed-authorizer",
     "  --help           this text",
     "",
     "Cluster ports:",
@@ -81,12 +84,14 @@ export function parseArgs(args: string[], env: Env, command: "up" | "down"): Par
   let baseText = env.get("KAFKA_BASE_PORT") || undefined;
   let baseFlag = false;
   let name: string | undefined;
+  let authorizer = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const flag = arg.split("=")[0]!;
     if (arg === "--help" || arg === "-h") help = true;
     else if (arg === "--all" && command === "down") all = true;
     else if (arg === "--proxy" && command === "up") proxy = true;
+    else if (arg === "--authorizer" && command === "up") authorizer = true;
     else if (flag === "--brokers") [brokersText, i] = flagValue(args, i, flag);
     else if (flag === "--base-port" && command === "up") {
       [baseText, i] = flagValue(args, i, flag);
@@ -104,9 +109,13 @@ export function parseArgs(args: string[], env: Env, command: "up" | "down"): Par
     return {
       help,
       all,
-      target: { kind: "single", options: { ...single, ...(name ? { name } : {}) } },
+      target: {
+        kind: "single",
+        options: { ...single, ...(name ? { name } : {}), ...(authorizer ? { authorizer } : {}) },
+      },
     };
   }
+  if (authorizer) throw new Error("--authorizer applies to the single-node broker, not a cluster");
   const basePort = baseText === undefined
     ? DEFAULT_CLUSTER_BASE_PORT
     : integer(baseText, "--base-port / KAFKA_BASE_PORT");

@@ -1,7 +1,13 @@
 // Library API of the local Kafka test bed: start, reuse and stop named single-node brokers.
 
 import { join } from "node:path";
-import { type BrokerUser, renderServerProperties, SASL_MECHANISMS, USERS } from "./config.ts";
+import {
+  type BrokerUser,
+  enforcesAcls,
+  renderServerProperties,
+  SASL_MECHANISMS,
+  USERS,
+} from "./config.ts";
 import { ensureJars, type Jars } from "./jars.ts";
 import { withLock } from "./lock.ts";
 import { type BrokerOptions, type Layout, layout, listenersFor, readText } from "./layout.ts";
@@ -38,6 +44,8 @@ export interface BrokerInfo {
   dataDir: string;
   /** Where server.log (log4j) and stdout.log (JVM output) are written. */
   logDir: string;
+  /** Present (true) only on a broker started with `authorizer: true`: ACLs are enforced. */
+  authorizer?: true;
 }
 
 /** A single broker's cluster id: from its storage, its cluster.id file, or new. */
@@ -65,6 +73,7 @@ async function describe(
     users: USERS.map((u) => ({ ...u })),
     dataDir: l.dir,
     logDir: l.logDir,
+    ...(opts.authorizer === true ? { authorizer: true as const } : {}),
   };
   await Deno.writeTextFile(l.connection, `${JSON.stringify(info, null, 2)}\n`);
   return info;
@@ -89,7 +98,9 @@ async function start(
     layout: l,
     jars,
     clusterId: await clusterId(l),
-    properties: renderServerProperties(opts, l, tls),
+    properties: renderServerProperties(opts, l, tls, undefined, {
+      authorizer: opts.authorizer === true,
+    }),
     heap: "512m",
   });
   return pid;
@@ -111,8 +122,13 @@ export async function ensureBroker(opts: BrokerOptions): Promise<BrokerInfo> {
     const jars = await ensureJars(opts.home);
     const tls = await ensureTls(join(opts.home, "tls"));
     let pid = await runningPid(l);
-    if (pid !== undefined && (await startedListeners(l)) !== listenersFor(opts)) {
-      // Same name, other ports: the caller wants the new ports, so restart.
+    if (
+      pid !== undefined &&
+      ((await startedListeners(l)) !== listenersFor(opts) ||
+        enforcesAcls(await readText(l.properties) ?? "") !== (opts.authorizer === true))
+    ) {
+      // Same name, other ports (or ACLs on where they were off, or off where they were on):
+      // the caller wants the new settings, so restart.
       await terminate([pid]);
       pid = undefined;
     }

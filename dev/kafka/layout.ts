@@ -14,6 +14,11 @@ export interface BrokerOptions {
   name?: string;
   /** How long to wait for a starting broker to serve requests; 90 s by default. */
   startTimeoutMs?: number;
+  /**
+   * Opt-in: enforce ACLs (config.ts, authorizerEntries()). Off by default, and the default
+   * broker never sets it; a broker started with it is restarted without it, and vice versa.
+   */
+  authorizer?: boolean;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));

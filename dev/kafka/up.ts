@@ -37,6 +37,9 @@ function report(info: BrokerInfo, file: string): string {
     `              sasl.mechanism=${info.saslMechanisms.join(" | ")}`,
     `              ssl.ca.location=${info.caFile}  (hostname verification on: use "localhost")`,
     `  users       ${info.users.map((u) => `${u.username}/${u.password}`).join(", ")}`,
+    ...(info.authorizer
+      ? ["  ACLs        enforced (StandardAuthorizer); super users: admin, PLAINTEXT (anonymous)"]
+      : []),
     `  data dir    ${info.dataDir}`,
     `  logs        ${info.logDir}/server.log`,
     `  connection  ${file}`,

@@ -1,7 +1,11 @@
 // The emulator's data: every metric's value for any UTC-aligned bucket, derived from the same
 // workload profile and record plan the seeder writes. Records per hour are the profile's
-// (recordsInHour); inside an hour they fall where the plan puts their timestamps, so minute
-// buckets add up to the hour exactly.
+// (recordsInHour); inside an hour they are counted where the plan puts their timestamps (a
+// burst in the plan is a burst here), so minute buckets add up to the hour exactly. Buckets
+// finer than an hour are served only while minute data is retained (`minuteRetentionMs`
+// before the emulator clock). `hot_partition_ingress` is 1 in a bucket when, in an hour it
+// overlaps, a partition of the topic received more than twice the mean of the topic's
+// partitions that hour (model.md's rule; topics of ≥ 3 partitions), and absent otherwise.
 import { HOUR_MS, planHour, recordsInHour } from "../workload/plan.ts";
 import type { TopicProfile, WorkloadProfile } from "../workload/profile.ts";
 import { CLUSTER_FIELD, matches } from "./_filter.ts";
@@ -11,6 +15,15 @@ import type { Agg, Query } from "./_query.ts";
 /** Record and batch framing on top of key, value and headers (v2 record batches). */
 export const RECORD_OVERHEAD_BYTES = 70;
 const DEFAULT_RETENTION_MS = 7 * 24 * HOUR_MS;
+const MINUTE_MS = 60_000;
+/** How long minute data is kept by default: the spec's "data is kept about 7 days". */
+export const DEFAULT_MINUTE_RETENTION_MS = 7 * 24 * HOUR_MS;
+/** model.md, Hot partitions: a partition is hot above this multiple of the topic's mean... */
+export const HOT_PARTITION_FACTOR = 2;
+/** ...in topics of at least this many partitions. */
+export const HOT_PARTITION_MIN_PARTITIONS = 3;
+/** Planned records kept in memory at once (12 bytes each: a timestamp and a partition). */
+const PLAN_CACHE_RECORDS = 4_000_000;
 
 /**
  * The default bytes per record of a topic: the mean planned value size, the mean key and
@@ -56,12 +69,24 @@ interface Bucket {
   parts: [number, number][];
 }
 
+/** One hour of one topic's planned records, sorted by timestamp. */
+interface HourPlan {
+  timestamps: Float64Array;
+  partitions: Int32Array;
+}
+
 export interface ProfileMetricsOptions {
   profile: WorkloadProfile;
   anchor: number;
   clusterId: string;
   bytesPerRecord: Readonly<Record<string, number>>;
   fanOut: Readonly<Record<string, number>>;
+  /**
+   * How long before `clock()` buckets finer than an hour (PT1M to PT30M) still have data;
+   * null keeps minute data for ever. Hourly and coarser buckets are not cut.
+   */
+  minuteRetentionMs: number | null;
+  clock: () => number;
 }
 
 export class ProfileMetrics {
@@ -69,12 +94,17 @@ export class ProfileMetrics {
   readonly #anchor: number;
   readonly #clusterId: string;
   readonly #first: number;
+  readonly #minuteRetentionMs: number | null;
+  readonly #clock: () => number;
   readonly #bytesPerRecord = new Map<string, number>();
   readonly #fanOut = new Map<string, number>();
   /** Per topic: prefix sums of records per profile hour. */
   readonly #prefix = new Map<string, number[]>();
-  /** Per topic and hour: partition and timestamp of every planned record. */
-  readonly #plans = new Map<string, { partition: number; timestamp: number }[]>();
+  /** Per topic and hour: the planned records' timestamps and partitions (bounded). */
+  readonly #plans = new Map<string, HourPlan>();
+  #planRecords = 0;
+  /** Per topic and hour: whether a partition was hot in it. */
+  readonly #hot = new Map<string, boolean>();
 
   constructor(options: ProfileMetricsOptions) {
     if (options.anchor % HOUR_MS !== 0) throw new RangeError("the anchor must be a whole UTC hour");
@@ -82,6 +112,11 @@ export class ProfileMetrics {
     this.#anchor = options.anchor;
     this.#clusterId = options.clusterId;
     this.#first = options.anchor - options.profile.days * 24 * HOUR_MS;
+    if (options.minuteRetentionMs !== null && !(options.minuteRetentionMs > 0)) {
+      throw new RangeError(`minute retention must be > 0 ms, got ${options.minuteRetentionMs}`);
+    }
+    this.#minuteRetentionMs = options.minuteRetentionMs;
+    this.#clock = options.clock;
     for (const t of options.profile.topics) {
       this.#bytesPerRecord.set(t.name, options.bytesPerRecord[t.name] ?? defaultBytesPerRecord(t));
       this.#fanOut.set(t.name, options.fanOut[t.name] ?? defaultFanOut(t));
@@ -123,7 +158,9 @@ export class ProfileMetrics {
           groups.set(key, g);
         }
         const prev = g.values.get(b.start);
-        g.values.set(b.start, prev === undefined ? v : combine(query.agg, prev, v));
+        // A flag is 1 wherever any series of the group raised it, whatever the aggregation.
+        const agg = query.metric.kind === "flag" ? "MAX" : query.agg;
+        g.values.set(b.start, prev === undefined ? v : combine(agg, prev, v));
       }
     }
     const out: Group[] = [...groups.values()].map((g) => ({
@@ -140,10 +177,9 @@ export class ProfileMetrics {
   /** UTC-aligned buckets over the query's intervals, clipped to where data exists. */
   #buckets(query: Query): Bucket[] {
     const merged = mergeIntervals(query.intervals);
+    const first = Math.max(this.#first, this.#minuteDataStart(query));
     const clipped = merged
-      .map((i) =>
-        [Math.max(i.start, this.#first), Math.min(i.end, this.#anchor)] as [number, number]
-      )
+      .map((i) => [Math.max(i.start, first), Math.min(i.end, this.#anchor)] as [number, number])
       .filter(([s, e]) => s < e);
     if (clipped.length === 0) return [];
     const size = query.bucketMs;
@@ -159,6 +195,16 @@ export class ProfileMetrics {
     return [...buckets.values()].sort((a, b) => a.start - b.start);
   }
 
+  /**
+   * The first instant minute data is still held for (the start of the oldest minute not older
+   * than the retention), for buckets finer than an hour; -Infinity otherwise.
+   */
+  #minuteDataStart(query: Query): number {
+    if (this.#minuteRetentionMs === null || query.bucketMs === null) return -Infinity;
+    if (query.bucketMs >= HOUR_MS) return -Infinity;
+    return Math.ceil((this.#clock() - this.#minuteRetentionMs) / MINUTE_MS) * MINUTE_MS;
+  }
+
   #series(query: Query): Series[] {
     const cluster: Record<string, string> = { [CLUSTER_FIELD]: this.#clusterId };
     let all: Series[];
@@ -166,7 +212,7 @@ export class ProfileMetrics {
       all = [{ labels: cluster, topic: null, partition: null }];
     } else {
       all = this.#profile.topics.flatMap((t): Series[] =>
-        query.perPartition
+        query.perPartition && query.metric.labels.includes("metric.partition")
           ? Array.from({ length: t.partitions }, (_, p) => ({
             labels: { ...cluster, "metric.topic": t.name, "metric.partition": String(p) },
             topic: t,
@@ -185,6 +231,11 @@ export class ProfileMetrics {
       return this.#profile.topics.reduce((sum, t) => sum + t.partitions, 0);
     }
     const topic = s.topic!;
+    if (metric === "hot_partition_ingress") {
+      const hours = new Set(b.parts.flatMap(([x, y]) => hoursOf(x, y)));
+      for (const h of hours) if (this.hotHour(topic, h)) return 1;
+      return null;
+    }
     if (metric === "retained_bytes") {
       const hours = new Set(b.parts.flatMap(([x, y]) => hoursOf(x, y)));
       let sum = 0;
@@ -212,26 +263,47 @@ export class ProfileMetrics {
   recordsBetween(topic: TopicProfile, partition: number | null, a: number, b: number): number {
     let total = 0;
     for (let h = Math.floor(a / HOUR_MS) * HOUR_MS; h < b; h += HOUR_MS) {
-      const lo = Math.max(a, h) - h;
-      const hi = Math.min(b, h + HOUR_MS) - h;
-      if (partition === null && lo === 0 && hi === HOUR_MS) {
+      const lo = Math.max(a, h);
+      const hi = Math.min(b, h + HOUR_MS);
+      if (partition === null && lo === h && hi === h + HOUR_MS) {
         const whole = Math.floor((b - h) / HOUR_MS);
         total += this.#wholeHours(topic, h, whole);
         h += (whole - 1) * HOUR_MS;
         continue;
       }
-      const n = recordsInHour(this.#profile, topic, this.#anchor, h);
-      if (n === 0) continue;
+      if (recordsInHour(this.#profile, topic, this.#anchor, h) === 0) continue;
+      // Part of an hour, or one partition: count the plan's own timestamps.
+      const plan = this.#plan(topic, h);
       if (partition === null) {
-        total += firstAtOrAfter(hi, n) - firstAtOrAfter(lo, n);
+        total += lowerBound(plan.timestamps, hi) - lowerBound(plan.timestamps, lo);
       } else {
-        for (const r of this.#plan(topic, h)) {
-          const at = r.timestamp - h;
-          if (r.partition === partition && at >= lo && at < hi) total++;
+        for (let i = lowerBound(plan.timestamps, lo); i < plan.timestamps.length; i++) {
+          if (plan.timestamps[i]! >= hi) break;
+          if (plan.partitions[i] === partition) total++;
         }
       }
     }
     return total;
+  }
+
+  /**
+   * model.md's hot-partition rule for one hour of a topic: some partition received more than
+   * HOT_PARTITION_FACTOR × the mean of the topic's partitions that hour (≥ 3 partitions).
+   */
+  hotHour(topic: TopicProfile, h: number): boolean {
+    if (topic.partitions < HOT_PARTITION_MIN_PARTITIONS) return false;
+    if (recordsInHour(this.#profile, topic, this.#anchor, h) === 0) return false;
+    const key = `${topic.name}\u0000${h}`;
+    let hot = this.#hot.get(key);
+    if (hot === undefined) {
+      const counts = new Array<number>(topic.partitions).fill(0);
+      const plan = this.#plan(topic, h);
+      for (const p of plan.partitions) counts[p] = (counts[p] ?? 0) + 1;
+      const mean = plan.partitions.length / topic.partitions;
+      hot = counts.some((c) => c > HOT_PARTITION_FACTOR * mean);
+      this.#hot.set(key, hot);
+    }
+    return hot;
   }
 
   /** Records in `count` whole hours from `h`, via per-topic prefix sums. */
@@ -253,27 +325,41 @@ export class ProfileMetrics {
     return prefix[to]! - prefix[from]!;
   }
 
-  #plan(topic: TopicProfile, h: number): { partition: number; timestamp: number }[] {
+  /** The hour's planned records, sorted by timestamp; the latest hours asked are cached. */
+  #plan(topic: TopicProfile, h: number): HourPlan {
     const key = `${topic.name}\u0000${h}`;
     let plan = this.#plans.get(key);
-    if (!plan) {
-      plan = planHour(this.#profile, topic, this.#anchor, h).map((r) => ({
-        partition: r.partition,
-        timestamp: r.timestamp,
-      }));
-      this.#plans.set(key, plan);
+    if (plan) return plan;
+    const records = planHour(this.#profile, topic, this.#anchor, h);
+    const order = records.map((_, i) => i).sort((x, y) =>
+      records[x]!.timestamp - records[y]!.timestamp
+    );
+    plan = {
+      timestamps: Float64Array.from(order, (i) => records[i]!.timestamp),
+      partitions: Int32Array.from(order, (i) => records[i]!.partition),
+    };
+    // Forget the oldest hours first, so a long run over a big profile stays bounded.
+    for (const [old, cached] of this.#plans) {
+      if (this.#planRecords + records.length <= PLAN_CACHE_RECORDS) break;
+      this.#plans.delete(old);
+      this.#planRecords -= cached.timestamps.length;
     }
+    this.#plans.set(key, plan);
+    this.#planRecords += records.length;
     return plan;
   }
 }
 
-/**
- * Index of the first of an hour's `n` planned records at or after `offset` ms into the hour.
- * The plan puts record i at floor((i + 0.5) · HOUR / n); this inverts that exactly.
- */
-function firstAtOrAfter(offset: number, n: number): number {
-  const i = Math.ceil((2 * offset * n - HOUR_MS) / (2 * HOUR_MS));
-  return Math.min(n, Math.max(0, i));
+/** The index of the first element of a sorted array that is ≥ `x`. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function hoursOf(a: number, b: number): number[] {

@@ -1,5 +1,6 @@
-// The metrics the emulator serves, with their kind (delta counts summed over a bucket, or
-// gauges averaged over it) and the metric labels a query may group them by.
+// The metrics the emulator serves, with their kind (delta counts summed over a bucket, gauges
+// averaged over it, or flags that are 1 when a condition held in the bucket and absent
+// otherwise) and the metric labels a query may group them by.
 
 export const METRIC_PREFIX = "io.confluent.kafka.server/";
 
@@ -9,11 +10,12 @@ export type MetricName =
   | "sent_bytes"
   | "sent_records"
   | "retained_bytes"
-  | "partition_count";
+  | "partition_count"
+  | "hot_partition_ingress";
 
 export interface MetricDef {
   name: MetricName;
-  kind: "delta" | "gauge";
+  kind: "delta" | "gauge" | "flag";
   /** Metric labels besides the resource label `resource.kafka.id`. */
   labels: readonly string[];
 }
@@ -27,6 +29,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDef>> = {
   sent_records: { name: "sent_records", kind: "delta", labels: TOPIC_LABELS },
   retained_bytes: { name: "retained_bytes", kind: "gauge", labels: TOPIC_LABELS },
   partition_count: { name: "partition_count", kind: "gauge", labels: [] },
+  // The spec leaves a partition label unconfirmed: the emulator has the topic label only.
+  hot_partition_ingress: { name: "hot_partition_ingress", kind: "flag", labels: ["metric.topic"] },
 };
 
 /** The definition for a full metric name such as `io.confluent.kafka.server/received_bytes`. */

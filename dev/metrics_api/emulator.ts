@@ -6,12 +6,17 @@
 // See README.md beside it for the choices it makes where the spec is unconfirmed.
 import type { WorkloadProfile } from "../workload/profile.ts";
 import { constrainedClusters } from "./_filter.ts";
-import { type Group, ProfileMetrics } from "./_data.ts";
+import { DEFAULT_MINUTE_RETENTION_MS, type Group, ProfileMetrics } from "./_data.ts";
 import { canonicalJson, PageTokens } from "./_pages.ts";
 import { parseQuery, type Query } from "./_query.ts";
 import { RateLimiter } from "./_rate_limit.ts";
 
-export { defaultBytesPerRecord, defaultFanOut, RECORD_OVERHEAD_BYTES } from "./_data.ts";
+export {
+  DEFAULT_MINUTE_RETENTION_MS,
+  defaultBytesPerRecord,
+  defaultFanOut,
+  RECORD_OVERHEAD_BYTES,
+} from "./_data.ts";
 
 export const QUERY_PATH = "/v2/metrics/cloud/query";
 export const DEFAULT_PAGE_TOKEN_TTL_MS = 120_000;
@@ -37,7 +42,14 @@ export interface EmulatorOptions {
   fanOut?: Record<string, number>;
   /** Also send `Retry-After` (seconds) on a 429; the real API does not document it. Default false. */
   sendRetryAfter?: boolean;
-  /** Time for rate-limit windows, token expiry and `now`; default Date.now. */
+  /**
+   * How long minute data is kept: buckets finer than an hour (PT1M to PT30M) older than this
+   * before the clock have no data. Default DEFAULT_MINUTE_RETENTION_MS (7 days, the spec's
+   * "data is kept about 7 days"); null keeps it for ever. Hourly and coarser buckets serve the
+   * whole profile.
+   */
+  minuteRetentionMs?: number | null;
+  /** Time for rate-limit windows, token expiry, minute retention and `now`; default Date.now. */
   clock?: () => number;
 }
 
@@ -76,6 +88,10 @@ export function startEmulator(options: EmulatorOptions): MetricsEmulator {
     clusterId: options.clusterId,
     bytesPerRecord: options.bytesPerRecord ?? {},
     fanOut: options.fanOut ?? {},
+    minuteRetentionMs: options.minuteRetentionMs === undefined
+      ? DEFAULT_MINUTE_RETENTION_MS
+      : options.minuteRetentionMs,
+    clock,
   });
   const authorized = new Set(options.authorizedClusters ?? [options.clusterId]);
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? null, clock);

@@ -19,6 +19,7 @@ import {
   deletionCut,
   HOUR_MS,
   keyAndHeaderBytes,
+  MINUTE_MS,
   planBatches,
   planHour,
   profileHours,
@@ -225,6 +226,90 @@ export function groundTruth(
   window: Window,
 ): Map<string, TopicTruth> {
   return new Map(profile.topics.map((t) => [t.name, topicTruth(profile, t, anchor, window)]));
+}
+
+/** One hour of a topic minute by minute: what is in the log (deleted records are not). */
+export interface MinuteTruth {
+  hourStart: number;
+  /** Records with a timestamp in each minute of the hour, `[minute]`, 60 of them. */
+  records: number[];
+  /** The same per partition: `[partition][minute]`. */
+  perPartition: number[][];
+}
+
+/** Records in the log per minute of the hour starting at `hourStart`, in all and per partition. */
+export function minuteTruth(
+  profile: WorkloadProfile,
+  topic: TopicProfile,
+  anchor: number,
+  hourStart: number,
+): MinuteTruth {
+  if (hourStart % HOUR_MS !== 0) throw new RangeError("hourStart must be a whole UTC hour");
+  const cut = deletionCut(topic, anchor) ?? -Infinity;
+  const records = new Array<number>(60).fill(0);
+  const perPartition = Array.from(
+    { length: topic.partitions },
+    () => new Array<number>(60).fill(0),
+  );
+  if (recordsInHour(profile, topic, anchor, hourStart) > 0) {
+    for (const r of planHour(profile, topic, anchor, hourStart)) {
+      if (r.timestamp < cut) continue;
+      const minute = Math.floor((r.timestamp - hourStart) / MINUTE_MS);
+      records[minute]!++;
+      perPartition[r.partition]![minute]!++;
+    }
+  }
+  return { hourStart, records, perPartition };
+}
+
+/** The busiest minute of a topic over a window (see peakMinuteTruth()). */
+export interface PeakMinuteTruth {
+  /** Start of the minute, epoch milliseconds. */
+  minuteStart: number;
+  records: number;
+  /** The hours searched, ascending: the top hours, or every counted hour with records. */
+  hoursSearched: number[];
+}
+
+export interface PeakMinuteOptions {
+  /**
+   * Search only the `topHours` busiest counted hours (ties: the earlier hour), as model.md's
+   * "busiest minute inside the busiest hours" does; absent: every counted hour of the window.
+   */
+  topHours?: number;
+}
+
+/**
+ * The busiest minute of the window's counted hours (model.md: from firstCompleteHourStart;
+ * deleted records are not counted), the earliest on a tie; null when the window has no
+ * counted record. With `topHours`, only inside that many busiest hours.
+ */
+export function peakMinuteTruth(
+  profile: WorkloadProfile,
+  topic: TopicProfile,
+  anchor: number,
+  window: Window,
+  options: PeakMinuteOptions = {},
+): PeakMinuteTruth | null {
+  const truth = topicTruth(profile, topic, anchor, window);
+  if (truth.firstCompleteHourStart === null) return null;
+  let hours = truth.hourly.filter((h) =>
+    h.hourStart >= truth.firstCompleteHourStart! && h.records > 0
+  );
+  if (options.topHours !== undefined) {
+    hours = [...hours].sort((a, b) => b.records - a.records || a.hourStart - b.hourStart)
+      .slice(0, options.topHours);
+  }
+  const searched = hours.map((h) => h.hourStart).sort((a, b) => a - b);
+  let best: PeakMinuteTruth | null = null;
+  for (const h of searched) {
+    minuteTruth(profile, topic, anchor, h).records.forEach((n, m) => {
+      if (best === null || n > best.records) {
+        best = { minuteStart: h + m * MINUTE_MS, records: n, hoursSearched: searched };
+      }
+    });
+  }
+  return best;
 }
 
 export interface BatchTruth {

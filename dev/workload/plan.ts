@@ -5,6 +5,7 @@
 import {
   maxMessageBytes,
   RECORD_HEADROOM_BYTES,
+  SHARE_TOLERANCE,
   type TopicProfile,
   type TrafficProfile,
   type WorkloadProfile,
@@ -12,6 +13,7 @@ import {
 import { drawValueBytes } from "./sizes.ts";
 
 export const HOUR_MS = 3_600_000;
+export const MINUTE_MS = 60_000;
 
 export interface PlannedRecord {
   partition: number;
@@ -46,6 +48,67 @@ export function recordsInHour(
   return Math.round(t.recordsPerHour * peak * (1 + (t.growthPerDay ?? 0)) ** day);
 }
 
+/** A burst as it applies to one hour: `share` of its records in `minute`. */
+export interface HourBurst {
+  minute: number;
+  share: number;
+}
+
+/**
+ * The topic's `minuteBursts` that apply to the hour starting at `hourStart`, in profile
+ * order; throws when their shares add up to more than 1.
+ */
+export function burstsInHour(
+  topic: TopicProfile,
+  anchor: number,
+  hourStart: number,
+): HourBurst[] {
+  const bursts = topic.traffic?.minuteBursts;
+  if (!bursts || bursts.length === 0) return [];
+  const hourOfDay = new Date(hourStart).getUTCHours();
+  const out = bursts.filter((b) =>
+    b.hoursAgo !== undefined
+      ? hourStart === anchor - b.hoursAgo * HOUR_MS
+      : b.hourUtc === undefined || b.hourUtc === hourOfDay
+  ).map((b) => ({ minute: b.minute, share: b.share }));
+  if (out.reduce((s, b) => s + b.share, 0) > 1 + SHARE_TOLERANCE) {
+    throw new RangeError(
+      `${topic.name}: the minute bursts of the hour ${new Date(hourStart).toISOString()} ` +
+        "have shares adding up to more than 1",
+    );
+  }
+  return out;
+}
+
+/**
+ * The timestamps of an hour's `n` records, ascending. Without bursts, record i is at
+ * hourStart + ⌊(i + ½) × 1 h / n⌋: spread evenly, never on the next hour's boundary (what
+ * every profile wrote before bursts existed). With bursts, burst k takes
+ * round(n × Σ_{j≤k} share_j) − round(n × Σ_{j<k} share_j) records (so they never add up to
+ * more than n), spread the same way inside its minute; the rest are spread evenly over the
+ * whole hour as before, and the two are merged in time order.
+ */
+export function hourTimestamps(
+  n: number,
+  hourStart: number,
+  bursts: readonly HourBurst[] = [],
+): number[] {
+  const even = (count: number, from: number, span: number) =>
+    Array.from({ length: count }, (_, i) => from + Math.floor(((i + 0.5) * span) / count));
+  if (bursts.length === 0) return even(n, hourStart, HOUR_MS);
+  const out: number[] = [];
+  let cumulative = 0;
+  let taken = 0;
+  for (const b of bursts) {
+    cumulative += b.share;
+    const upTo = Math.min(n, Math.round(n * cumulative));
+    out.push(...even(upTo - taken, hourStart + b.minute * MINUTE_MS, MINUTE_MS));
+    taken = upTo;
+  }
+  out.push(...even(n - taken, hourStart, HOUR_MS));
+  return out.sort((a, b) => a - b);
+}
+
 /** Every record of one hour of one topic, in timestamp order. */
 export function planHour(
   profile: WorkloadProfile,
@@ -58,6 +121,9 @@ export function planHour(
   if (!t || n === 0) return [];
   const rng = mulberry32(hashString(`${profile.seed}:${planName(topic)}:${hourStart}`));
   const hourIndex = Math.floor(hourStart / HOUR_MS);
+  const bursts = burstsInHour(topic, anchor, hourStart);
+  // Only an hour with bursts differs from the plan every profile had before them.
+  const stamps = bursts.length > 0 ? hourTimestamps(n, hourStart, bursts) : null;
   const out: PlannedRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const keyIndex = chooseKey(t, rng);
@@ -71,8 +137,8 @@ export function planHour(
         ? "hot-key"
         : `key-${keyIndex}`,
       valueBytes: drawValueBytes(t.valueBytes, rng),
-      // Spread evenly inside the hour, never on the next hour's boundary.
-      timestamp: hourStart + Math.floor(((i + 0.5) * HOUR_MS) / n),
+      // Spread evenly inside the hour, never on the next hour's boundary (hourTimestamps()).
+      timestamp: stamps ? stamps[i]! : hourStart + Math.floor(((i + 0.5) * HOUR_MS) / n),
     };
   }
   return out;

@@ -60,6 +60,24 @@ const batching = z.object({
   batchRecords: z.number().int().min(2).max(100_000),
 });
 
+/**
+ * A minute-level burst: in every hour it applies to, a `share` of the hour's records fall in
+ * its `minute` (spread evenly inside that minute) instead of being spread evenly over the
+ * hour with the rest. Which hours: `hoursAgo` alone, the one hour starting that many hours
+ * before the anchor (1 = the last hour of the profile); `hourUtc`, that hour of every UTC day;
+ * neither, every hour. See plan.ts burstsInHour() and hourTimestamps().
+ */
+const minuteBurst = z.object({
+  hoursAgo: z.number().int().min(1).optional(),
+  hourUtc: z.number().int().min(0).max(23).optional(),
+  /** The minute of the hour, 0..59. */
+  minute: z.number().int().min(0).max(59),
+  /** Share of the hour's records (0, 1]; records rounded to whole ones (plan.ts). */
+  share: z.number().positive().max(1),
+}).refine((b) => b.hoursAgo === undefined || b.hourUtc === undefined, {
+  message: "give hoursAgo (one hour) or hourUtc (that hour of every day), not both",
+});
+
 const traffic = z.object({
   /** Traffic only in the last `days` days of the profile (default: all of it). */
   days: z.number().positive().optional(),
@@ -85,6 +103,11 @@ const traffic = z.object({
   keys: keys.default({ kind: "none" }),
   /** Headers per record. */
   headers: z.number().int().min(0).max(16).default(0),
+  /**
+   * Bursts inside hours (absent: every hour's records spread evenly over it). Shares of the
+   * bursts that apply to one hour must not add up to more than 1.
+   */
+  minuteBursts: z.array(minuteBurst).optional(),
 });
 
 const topic = z.object({
@@ -173,6 +196,23 @@ export const profileSchema = z.object({
           `max.message.bytes (${limit}) for the batch and record headers`,
       });
     }
+    t.traffic?.minuteBursts?.forEach((b, j) => {
+      if (b.hoursAgo !== undefined && b.hoursAgo > p.days * 24) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["topics", i, "traffic", "minuteBursts", j, "hoursAgo"],
+          message: `must be inside the profile's ${p.days * 24} hours`,
+        });
+      }
+    });
+    const overShare = burstsOverShare(t.traffic?.minuteBursts ?? []);
+    if (overShare !== null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["topics", i, "traffic", "minuteBursts"],
+        message: `the shares of the bursts in ${overShare} add up to more than 1`,
+      });
+    }
     if (t.deleteBefore && t.deleteBefore.hoursAgo >= p.days * 24) {
       ctx.addIssue({
         code: "custom",
@@ -183,9 +223,37 @@ export const profileSchema = z.object({
   });
 });
 
+/** Shares may exceed 1 by float noise only (0.1 + 0.2 + 0.7). */
+export const SHARE_TOLERANCE = 1e-9;
+
+/**
+ * Where bursts that always meet in one hour (every-hour ones with those of one `hourUtc`, or
+ * of one `hoursAgo`) have shares over 1, which hours; null when none. An `hourUtc` burst and
+ * a `hoursAgo` one meet depending on the anchor: planHour() checks those.
+ */
+function burstsOverShare(
+  bursts: readonly { hoursAgo?: number | undefined; hourUtc?: number | undefined; share: number }[],
+): string | null {
+  const everyHour = bursts.filter((b) => b.hoursAgo === undefined && b.hourUtc === undefined)
+    .reduce((s, b) => s + b.share, 0);
+  if (everyHour > 1 + SHARE_TOLERANCE) return "every hour";
+  const groups = new Map<string, number>();
+  for (const b of bursts) {
+    const key = b.hoursAgo !== undefined
+      ? `the hour ${b.hoursAgo} hours before the anchor`
+      : b.hourUtc !== undefined
+      ? `hour ${b.hourUtc} UTC`
+      : null;
+    if (key !== null) groups.set(key, (groups.get(key) ?? everyHour) + b.share);
+  }
+  for (const [key, share] of groups) if (share > 1 + SHARE_TOLERANCE) return key;
+  return null;
+}
+
 export type WorkloadProfile = z.infer<typeof profileSchema>;
 export type TopicProfile = WorkloadProfile["topics"][number];
 export type TrafficProfile = NonNullable<TopicProfile["traffic"]>;
+export type MinuteBurst = NonNullable<TrafficProfile["minuteBursts"]>[number];
 
 /** Thrown for a profile that does not parse or validate; `message` names every problem. */
 export class ProfileError extends Error {

@@ -2,8 +2,9 @@
 // produces the record plan with explicit CreateTime timestamps, partitions and codecs, so
 // every hour holds exactly its declared record count. What it writes, exactly:
 //
-// - records: planHour() (plan.ts): per hour, the declared count, spread evenly over the hour,
-//   with their partitions, keys, headers and value sizes (sizes.ts), values from values.ts;
+// - records: planHour() (plan.ts): per hour, the declared count, spread evenly over the hour
+//   (but for the `minuteBursts` share, spread inside its minute), with their partitions, keys,
+//   headers and value sizes (sizes.ts), values from values.ts;
 // - batches: planRequests() (plan.ts): one produce request at a time per topic, each stored
 //   as one batch per partition; never a batch across an hour boundary (nor across a
 //   `deleteBefore` cut), nor one above the topic's max.message.bytes;

@@ -1,20 +1,21 @@
-// The JSON credentials, checked with zod schemas: KAFKA_CREDENTIALS entries (the reference
-// tool's keys, plus security.protocol, sasl.mechanism and ssl.ca.location for self-managed
-// clusters; their CA files read and parsed), CONFLUENT_CLOUD_CREDENTIAL, the Prometheus
-// credential kept in AWS Secrets Manager, and the AWS Secrets Manager paths. Every problem is
-// reported, naming the item and key; none quotes a value.
+// The JSON credentials, checked with zod: KAFKA_CREDENTIALS entries (the reference tool's keys,
+// plus security.protocol, sasl.mechanism and ssl.ca.location for self-managed clusters, whose
+// CA file is read and parsed), CONFLUENT_CLOUD_CREDENTIAL, the Prometheus credential kept in
+// AWS Secrets Manager, and the AWS Secrets Manager paths. Every problem is reported, naming the
+// item and key; none quotes a value.
 
 import { X509Certificate } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "../deps/zod.ts";
 import { type KafkaConnection, parseBootstrapServers, usesSasl } from "../kafka/connection.ts";
-import { isPermissionError } from "../permission_error.ts";
 import { safeClusterId } from "../report/files.ts";
 import { closest } from "./_suggest.ts";
 import { MAX_CLUSTER_ID_LENGTH } from "./settings.ts";
 import type { ConfluentCloudCredential, PrometheusCredential, SecretPath } from "./types.ts";
 
 export type ReadFile = (path: string) => Promise<string>;
+/** A checked value: null when there are problems. */
+export type Checked<T> = { value: T | null; problems: string[] };
 
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
@@ -25,50 +26,53 @@ const SECRET_KEYS: Record<string, string> = {
   password: "username",
   bearer_token: "",
 };
+/** What each credential looks like, for "use …" in messages. */
+export const KAFKA_ENTRY = '{"kafka_cluster_id": "lkc-1", "bootstrap.servers": "host:9092", ' +
+  '"sasl.username": "KEY", "sasl.password": "SECRET"}';
+export const KAFKA_EXAMPLE = `[${KAFKA_ENTRY}]`;
+export const CONFLUENT_EXAMPLE =
+  '{"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}';
+export const PROMETHEUS_EXAMPLE =
+  '{"bearer_token": "TOKEN"} or {"username": "USER", "password": "SECRET"}';
+export const PATH_EXAMPLE = '{"region_name": "us-east-1", "secret_name": "NAME"}';
 
 const text = z.string().trim().min(1);
 const secretText = z.string().min(1); // not trimmed: spaces may be part of a password
 // librdkafka, which the reference tool used, accepts these names in any case.
 const upper = <T extends readonly [string, ...string[]]>(values: T) =>
   z.string().transform((s) => s.trim().toUpperCase()).pipe(z.enum(values));
-
 // C0 and C1 controls, line and paragraph separators, and the bidirectional overrides that
 // make text display other than it reads.
 const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 const HOST_PORT = /^(?:\[[^\]]+\]|[^\s:[\]]+)(?::(\d{1,5}))?$/;
-const problem = (ctx: z.RefinementCtx, message: string) =>
-  ctx.addIssue({ code: "custom", message });
+const isHostPort = (s: string) => {
+  const port = Number(HOST_PORT.exec(s)?.[1] ?? 1);
+  return HOST_PORT.test(s) && port >= 1 && port <= 65535;
+};
 
 const CLUSTER = z.looseObject({
   // It names report files (so is bounded) and shows in logs and the job summary (so has no
   // control characters, which would forge lines).
-  kafka_cluster_id: text.superRefine((id, ctx) => {
-    const length = [...id].length;
-    if (CONTROL.test(id)) {
-      problem(
-        ctx,
-        '"kafka_cluster_id" contains a control character (a line break, tab or similar), which ' +
-          "would forge lines in logs and the job summary; remove it",
-      );
-    }
-    if (length > MAX_CLUSTER_ID_LENGTH) {
-      problem(
-        ctx,
-        `"kafka_cluster_id" is ${length} characters long; at most ${MAX_CLUSTER_ID_LENGTH} are ` +
-          "allowed, since it starts the name of every report file",
-      );
-    }
-  }).optional(),
-  "bootstrap.servers": text.transform(parseBootstrapServers).superRefine((servers, ctx) => {
-    if (servers.length === 0) problem(ctx, '"bootstrap.servers" lists no server; use host:port');
-    servers.forEach((s, i) => {
-      const port = Number(HOST_PORT.exec(s)?.[1] ?? 1);
-      if (!HOST_PORT.test(s) || port < 1 || port > 65535) {
-        problem(ctx, `"bootstrap.servers" entry ${i + 1} is not host:port, e.g. broker-1:9092`);
-      }
-    });
+  kafka_cluster_id: text
+    .refine((id) => !CONTROL.test(id), {
+      error: '"kafka_cluster_id" contains a control character (a line break, tab or similar), ' +
+        "which would forge lines in logs and the job summary; remove it",
+    })
+    .refine((id) => [...id].length <= MAX_CLUSTER_ID_LENGTH, {
+      error: (issue) =>
+        `"kafka_cluster_id" is ${[...String(issue.input)].length} characters long; at most ` +
+        `${MAX_CLUSTER_ID_LENGTH} are allowed, since it starts the name of every report file`,
+    }).optional(),
+  "bootstrap.servers": text.transform(parseBootstrapServers)
+    .refine((servers) => servers.length > 0, '"bootstrap.servers" lists no server; use host:port')
+    .superRefine((servers, ctx) =>
+      servers.forEach((s, i) => {
+        const message = `"bootstrap.servers" entry ${i + 1} is not host:port, e.g. broker-1:9092`;
+        if (!isHostPort(s)) ctx.addIssue({ code: "custom", message });
+      })
+    )
     // librdkafka's default port, so the reference tool's bare "host" entries keep working.
-  }).transform((servers) => servers.map((s) => HOST_PORT.exec(s)?.[1] ? s : `${s}:9092`))
+    .transform((servers) => servers.map((s) => HOST_PORT.exec(s)?.[1] ? s : `${s}:9092`))
     .optional(),
   "security.protocol": upper(PROTOCOLS).optional(),
   "sasl.mechanism": upper(MECHANISMS).optional(),
@@ -79,10 +83,17 @@ const CLUSTER = z.looseObject({
 const CONFLUENT = z.looseObject({
   confluent_cloud_api_key: text,
   confluent_cloud_api_secret: secretText,
-});
-const SECRET_PATH = z.looseObject({ region_name: text, secret_name: text });
-const PROMETHEUS_TOKEN = z.looseObject({ bearer_token: z.string().trim().min(1) });
-const PROMETHEUS_BASIC = z.looseObject({ username: text, password: secretText });
+}).transform((c) => ({
+  apiKey: c.confluent_cloud_api_key,
+  apiSecret: c.confluent_cloud_api_secret,
+}));
+const SECRET_PATH = z.looseObject({ region_name: text, secret_name: text })
+  .transform((p) => ({ regionName: p.region_name, secretName: p.secret_name }));
+const PROMETHEUS_KEYS = ["bearer_token", "username", "password"];
+const PROMETHEUS_TOKEN = z.looseObject({ bearer_token: text })
+  .transform((p) => ({ bearerToken: p.bearer_token }));
+const PROMETHEUS_BASIC = z.looseObject({ username: text, password: secretText })
+  .transform((p) => ({ username: p.username, password: p.password }));
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -106,23 +117,29 @@ function misspelledKeys(raw: Obj, known: readonly string[]): string[] {
   });
 }
 
-/** A JSON object checked against `schema`: its data, or problems that start with `prefix`. */
+/** A JSON object checked against `schema`, with problems that start with `prefix`. */
 function checkObject<T>(
   value: unknown,
-  schema: z.ZodType<T> & { shape: object },
+  schema: z.ZodType<T>,
   prefix: string,
   example: string,
-  known: readonly string[] = Object.keys(schema.shape),
-): { data: T | null; problems: string[] } {
+  known: readonly string[],
+): Checked<T> {
   if (!isObject(value)) {
-    return { data: null, problems: [`${prefix} is not a JSON object like ${example}`] };
+    return { value: null, problems: [`${prefix} is not a JSON object like ${example}`] };
   }
-  const parsed = schema.safeParse(value);
+  const { data, error } = schema.safeParse(value);
   const problems = [
-    ...parsed.error?.issues.map((i) => describeIssue(i, value)) ?? [],
+    ...error?.issues.map((i) => describeIssue(i, value)) ?? [],
     ...misspelledKeys(value, known),
   ].map((p) => `${prefix} ${p}`);
-  return { data: problems.length === 0 && parsed.success ? parsed.data : null, problems };
+  return { value: problems.length === 0 && data !== undefined ? data : null, problems };
+}
+
+/** The values of `checked` (null if any has a problem), and all their problems in order. */
+function all<T>(checked: Checked<T>[]): Checked<T[]> {
+  const problems = checked.flatMap((c) => c.problems);
+  return { value: problems.length > 0 ? null : checked.map((c) => c.value as T), problems };
 }
 
 /**
@@ -151,8 +168,33 @@ export function displayId(id: string): string {
   return points.length > 60 ? `${points.slice(0, 60).join("")}…` : shown;
 }
 
-const KAFKA_EXAMPLE = '[{"kafka_cluster_id": "lkc-1", "bootstrap.servers": "host:9092", ' +
-  '"sasl.username": "KEY", "sasl.password": "SECRET"}]';
+/**
+ * Reads the file at `path`, relative to `cwd`; on failure, `fail` gets why, e.g. "does not exist
+ * (looked for /abs/path)", and the result is null. `denied` explains a refused permission.
+ */
+export async function readText(
+  { readFile, cwd }: { readFile: ReadFile; cwd: string },
+  path: string,
+  fail: (why: string, error: unknown) => void,
+  denied = "cannot be read without read permission (--allow-read)",
+): Promise<string | null> {
+  const abs = resolve(cwd, path);
+  try {
+    return await readFile(abs);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : e instanceof Deno.errors.IsADirectory
+      ? "is a folder, not a file"
+      : e instanceof Deno.errors.NotCapable
+      ? denied
+      : e instanceof Deno.errors.PermissionDenied
+      ? "cannot be read: the file system denies it (permission denied)"
+      : "cannot be read";
+    fail(`${why}${abs === path ? "" : ` (looked for ${abs})`}`, e);
+    return null;
+  }
+}
 
 /** What the entries of one list share while they are checked. */
 export interface EntryContext {
@@ -164,40 +206,40 @@ export interface EntryContext {
   serversOptional?: boolean;
   /** How problems name entry `index` (0-based) whose id is `id`; "item N (id)" by default. */
   itemName?: (index: number, id: string | undefined) => string;
-  /** kafka_cluster_id → the item that first used it; the same for its lower-cased file name. */
-  seenIds?: Map<string, number>;
-  seenFileIds?: Map<string, string>;
 }
 
 /** Validates KAFKA_CREDENTIALS (already parsed JSON) and reads each entry's CA file. */
-export async function kafkaCredentials(
-  value: unknown,
-  context: EntryContext,
-): Promise<{ clusters: KafkaConnection[]; problems: string[] }> {
-  const { label } = context;
-  if (!Array.isArray(value) || value.length === 0) {
-    const what = Array.isArray(value)
-      ? "is an empty list; give at least one cluster, e.g."
-      : `is not a JSON list${isObject(value) ? " (wrap the single entry in [ ])" : ""}; use`;
-    return { clusters: [], problems: [`${label} ${what} ${KAFKA_EXAMPLE}`] };
+export async function kafkaCredentials(value: unknown, context: EntryContext) {
+  if (Array.isArray(value) && value.length > 0) {
+    return await kafkaEntries(value.map((v) => ({ value: v, problems: [] })), context);
   }
-  // Entries are checked concurrently (CA files are read), but their problems keep item order.
-  const results = await Promise.all(value.map((raw, i) => kafkaCredentialEntry(raw, i, context)));
-  const problems = results.flatMap((r) => r.problems);
-  return {
-    clusters: problems.length > 0 ? [] : results.flatMap((r) => r.connection ?? []),
-    problems,
-  };
+  const what = Array.isArray(value)
+    ? "is an empty list; give at least one cluster, e.g."
+    : `is not a JSON list${isObject(value) ? " (wrap the single entry in [ ])" : ""}; use`;
+  return { value: null, problems: [`${context.label} ${what} ${KAFKA_EXAMPLE}`] };
 }
 
-/** Validates one entry (already parsed JSON), from KAFKA_CREDENTIALS or AWS Secrets Manager. */
-export async function kafkaCredentialEntry(
+/**
+ * Validates Kafka entries (parsed JSON, or the problems of reading it), from KAFKA_CREDENTIALS
+ * or AWS Secrets Manager. They are checked concurrently (CA files are read), but their problems
+ * keep item order, and a duplicate cluster id names the first item.
+ */
+export async function kafkaEntries(entries: Checked<unknown>[], context: EntryContext) {
+  // kafka_cluster_id → the item that first used it; the same for its lower-cased file name.
+  const seen = { ids: new Map<string, number>(), files: new Map<string, string>() };
+  const check = (e: Checked<unknown>, i: number) =>
+    e.problems.length > 0
+      ? { value: null, problems: e.problems }
+      : entry(e.value, i, context, seen);
+  return all(await Promise.all(entries.map(check)));
+}
+
+async function entry(
   raw: unknown,
   index: number,
   context: EntryContext,
-): Promise<{ connection: KafkaConnection | null; problems: string[] }> {
-  const { seenIds = context.seenIds = new Map(), seenFileIds = context.seenFileIds = new Map() } =
-    context;
+  seen: { ids: Map<string, number>; files: Map<string, string> },
+): Promise<Checked<KafkaConnection>> {
   const given = isObject(raw) ? raw.kafka_cluster_id : undefined;
   const id = typeof given === "string" && given.trim() !== "" ? given.trim() : undefined;
   // The cluster id labels reports, so it is not a secret, and it helps find the entry.
@@ -205,17 +247,19 @@ export async function kafkaCredentialEntry(
     `item ${index + 1}${id ? ` (${displayId(id)})` : ""}`;
   const problems: string[] = [];
   const add = (p: string) => problems.push(`${context.label}: ${name} ${p}`);
+  const failed = { value: null, problems };
   if (!isObject(raw)) {
     add(
-      'is not a JSON object like {"kafka_cluster_id": "lkc-1", "bootstrap.servers": "host:9092", …}',
+      'is not a JSON object like {"kafka_cluster_id": "lkc-1", "bootstrap.servers": ' +
+        '"host:9092", …}',
     );
-    return { connection: null, problems };
+    return failed;
   }
   if (id !== undefined) {
     // `a/b` and `a_b`, or `LKC-1` and `lkc-1` on a case-insensitive file system, would write
     // the same report files.
     const fileId = safeClusterId(id);
-    const [first, firstFile] = [seenIds.get(id), seenFileIds.get(fileId.toLowerCase())];
+    const [first, firstFile] = [seen.ids.get(id), seen.files.get(fileId.toLowerCase())];
     if (first !== undefined) {
       add(`has the same "kafka_cluster_id" as item ${first}; each cluster needs its own`);
     } else if (firstFile !== undefined) {
@@ -225,8 +269,8 @@ export async function kafkaCredentialEntry(
           "and some file systems ignore case; give the two clusters ids that differ otherwise",
       );
     } else {
-      seenIds.set(id, index + 1);
-      seenFileIds.set(fileId.toLowerCase(), name);
+      seen.ids.set(id, index + 1);
+      seen.files.set(fileId.toLowerCase(), name);
     }
   }
   const { data, error } = CLUSTER.safeParse(raw);
@@ -234,59 +278,49 @@ export async function kafkaCredentialEntry(
   if (raw.kafka_cluster_id === undefined) add('has no "kafka_cluster_id"');
   // With --method prometheus an entry without servers is planned from the metrics, and its
   // SASL credentials, never used, may be left out too.
-  const noServers = raw["bootstrap.servers"] === undefined && context.serversOptional === true;
-  if (raw["bootstrap.servers"] === undefined && !noServers) {
+  const planned = raw["bootstrap.servers"] === undefined && context.serversOptional === true;
+  if (raw["bootstrap.servers"] === undefined && !planned) {
     add('has no "bootstrap.servers" (host:port, comma-separated)');
   }
   for (const p of misspelledKeys(raw, Object.keys(CLUSTER.shape))) add(p);
   // The protocol decides whether sasl.* are required; if it is itself invalid, say only that.
-  const rawProtocol = raw["security.protocol"] ?? "SASL_SSL";
-  const protocol = PROTOCOLS.find((p) => p === String(rawProtocol).trim().toUpperCase());
+  const protocol = PROTOCOLS.find((p) =>
+    p === String(raw["security.protocol"] ?? "SASL_SSL").trim().toUpperCase()
+  );
+  const sasl = protocol !== undefined && usesSasl(protocol);
   for (const key of ["sasl.username", "sasl.password"]) {
-    if (protocol && usesSasl(protocol) && !noServers && raw[key] === undefined) {
+    if (sasl && !planned && raw[key] === undefined) {
       add(`has no "${key}" (security.protocol ${protocol} needs it)`);
     }
   }
   if (problems.length > 0 || data === undefined || id === undefined || protocol === undefined) {
-    return { connection: null, problems };
+    return failed;
   }
-  const connection: KafkaConnection = {
+  let caPem: string | null = null;
+  const ca = data["ssl.ca.location"];
+  if (ca !== undefined) {
+    caPem = await readText(context, ca, (why) => add(`"ssl.ca.location" file ${ca} ${why}`));
+    const path = resolve(context.cwd, ca);
+    const bad = caPem === null ? null : pemProblem(caPem);
+    if (bad) {
+      add(`"ssl.ca.location" file ${ca}${path === ca ? "" : ` (looked for ${path})`} ${bad}`);
+    }
+    if (caPem === null || bad) return failed;
+  }
+  const value: KafkaConnection = {
     clusterId: id,
     bootstrapServers: data["bootstrap.servers"] ?? [],
     securityProtocol: protocol,
-    sasl: usesSasl(protocol)
+    sasl: sasl
       ? {
         mechanism: data["sasl.mechanism"] ?? "PLAIN",
         username: data["sasl.username"] ?? "",
         password: data["sasl.password"] ?? "",
       }
       : null,
-    caPem: null,
+    caPem,
   };
-  const ca = data["ssl.ca.location"];
-  if (ca === undefined) return { connection, problems };
-  const path = resolve(context.cwd, ca);
-  const where = path === ca ? "" : ` (looked for ${path})`;
-  const pem = await context.readFile(path).catch((e) => {
-    const why = e instanceof Deno.errors.NotFound
-      ? "does not exist"
-      : isPermissionError(e)
-      ? "cannot be read without read permission (--allow-read)"
-      : e instanceof Deno.errors.IsADirectory
-      ? "is a directory, not a PEM file"
-      : "cannot be read";
-    add(`"ssl.ca.location" file ${ca} ${why}${where}`);
-    return null;
-  });
-  const bad = pem === null
-    ? null
-    : !pem.includes("-----BEGIN ")
-    ? `"ssl.ca.location" file ${ca} is not a PEM file (no "-----BEGIN CERTIFICATE-----" line)`
-    : pemCertificateProblem(pem)?.replace(/^/, `"ssl.ca.location" file ${ca}${where} `);
-  if (bad) add(bad);
-  return pem === null || bad
-    ? { connection: null, problems }
-    : { connection: { ...connection, caPem: pem }, problems };
+  return { value, problems };
 }
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -296,11 +330,15 @@ const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICA
  * null: a damaged file is a configuration error naming it, not TLS errors from every
  * connection later.
  */
-export function pemCertificateProblem(pem: string): string | null {
+function pemProblem(pem: string): string | null {
+  if (!pem.includes("-----BEGIN ")) {
+    return 'is not a PEM file (no "-----BEGIN CERTIFICATE-----" line)';
+  }
   const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
   const fix = "; use the PEM file of the CA that signed the brokers' certificates";
   if (blocks.length === 0) {
-    return `holds no certificate (no "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" block)${fix}`;
+    return 'holds no certificate (no "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" ' +
+      `block)${fix}`;
   }
   for (const [i, block] of blocks.entries()) {
     try {
@@ -317,53 +355,29 @@ export function pemCertificateProblem(pem: string): string | null {
 }
 
 /** Validates CONFLUENT_CLOUD_CREDENTIAL (already parsed JSON). */
-export function confluentCredential(
+export const confluentCredential = (
   value: unknown,
   label: string,
-): { credential: ConfluentCloudCredential | null; problems: string[] } {
-  const example = '{"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}';
-  const { data, problems } = checkObject(value, CONFLUENT, label, example);
-  const credential = data &&
-    { apiKey: data.confluent_cloud_api_key, apiSecret: data.confluent_cloud_api_secret };
-  return { credential, problems };
-}
+): Checked<ConfluentCloudCredential> =>
+  checkObject(value, CONFLUENT, label, CONFLUENT_EXAMPLE, Object.keys(CONFLUENT.in.shape));
 
 /** Validates the Prometheus credential kept in AWS Secrets Manager (already parsed JSON). */
-export function prometheusSecret(
-  value: unknown,
-  label: string,
-): { credential: PrometheusCredential | null; problems: string[] } {
-  const example = '{"bearer_token": "TOKEN"} or {"username": "USER", "password": "SECRET"}';
-  const known = ["bearer_token", "username", "password"];
-  if (isObject(value) && value.bearer_token !== undefined) {
-    const r = checkObject(value, PROMETHEUS_TOKEN, label, example, known);
-    return { credential: r.data && { bearerToken: r.data.bearer_token }, problems: r.problems };
-  }
-  const r = checkObject(value, PROMETHEUS_BASIC, label, example, known);
-  return {
-    credential: r.data && { username: r.data.username, password: r.data.password },
-    problems: r.problems,
-  };
+export function prometheusSecret(value: unknown, label: string): Checked<PrometheusCredential> {
+  const token = isObject(value) && value.bearer_token !== undefined;
+  const schema: z.ZodType<PrometheusCredential> = token ? PROMETHEUS_TOKEN : PROMETHEUS_BASIC;
+  return checkObject(value, schema, label, PROMETHEUS_EXAMPLE, PROMETHEUS_KEYS);
 }
 
-const PATH_EXAMPLE = '{"region_name": "us-east-1", "secret_name": "NAME"}';
-
-/** Validates an AWS Secrets Manager path (already parsed JSON), or with `list` a non-empty list of them. */
-export function secretPaths(
-  value: unknown,
-  label: string,
-  list: boolean,
-): { paths: SecretPath[]; problems: string[] } {
+/** Validates an AWS Secrets Manager path (parsed JSON), or with `list` a non-empty list of them. */
+export function secretPaths(value: unknown, label: string, list: boolean): Checked<SecretPath[]> {
   if (list && (!Array.isArray(value) || value.length === 0)) {
     const what = Array.isArray(value) ? "an empty list" : "not a JSON list";
-    return { paths: [], problems: [`${label} is ${what}; use [${PATH_EXAMPLE}, …]`] };
+    return { value: null, problems: [`${label} is ${what}; use [${PATH_EXAMPLE}, …]`] };
   }
-  const checked = (list ? value as unknown[] : [value]).map((v, i) =>
-    checkObject(v, SECRET_PATH, list ? `${label}: item ${i + 1}` : label, PATH_EXAMPLE)
+  const known = ["region_name", "secret_name"];
+  return all(
+    (list ? value as unknown[] : [value]).map((v, i) =>
+      checkObject(v, SECRET_PATH, list ? `${label}: item ${i + 1}` : label, PATH_EXAMPLE, known)
+    ),
   );
-  const problems = checked.flatMap((c) => c.problems);
-  const paths = checked.flatMap((c) =>
-    c.data ? [{ regionName: c.data.region_name, secretName: c.data.secret_name }] : []
-  );
-  return { paths: problems.length > 0 ? [] : paths, problems };
 }

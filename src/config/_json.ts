@@ -5,18 +5,20 @@
 // to 10 characters either side once the input is long enough, so the input is padded with
 // trailing spaces (which JSON ignores) to make it so.
 
-export type JsonResult =
-  | { ok: true; value: unknown }
-  /** `line` and `column` count from 1. */
-  | { ok: false; position: number | null; line: number; column: number };
-
-export function parseJson(text: string): JsonResult {
+/** The value, or the problem: "is not valid JSON (at position 40: line 3, column 5)". */
+export function parseJson(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
     const position = jsonErrorPosition(text);
-    const before = text.slice(0, position ?? 0).split("\n");
-    return { ok: false, position, line: before.length, column: before.at(-1)!.length + 1 };
+    if (position === null) return { ok: false, problem: "is not valid JSON" };
+    const lines = text.slice(0, position).split("\n");
+    const line = lines.length > 1
+      ? `: line ${lines.length}, column ${lines.at(-1)!.length + 1}`
+      : "";
+    return { ok: false, problem: `is not valid JSON (at position ${position}${line})` };
   }
 }
 
@@ -31,7 +33,7 @@ function v8Message(text: string): string | null {
 
 const CONTEXT = 10;
 
-/** The zero-based offset of the first character JSON.parse rejects, its length when it ends too early. */
+/** The offset of the first character JSON.parse rejects; its length when it ends too early. */
 export function jsonErrorPosition(text: string): number | null {
   const message = v8Message(text);
   if (message === null) return null;
@@ -45,11 +47,4 @@ export function jsonErrorPosition(text: string): number | null {
   // Without a leading "..." the quote starts the text; else it is the first place it occurs.
   const start = m[1] ? padded.indexOf(m[2]!) : 0;
   return start < 0 ? null : start + m[2]!.length - CONTEXT;
-}
-
-/** "is not valid JSON (at position 40: line 3, column 5)"; the line only past the first. */
-export function jsonProblem(r: { position: number | null; line: number; column: number }): string {
-  if (r.position === null) return "is not valid JSON";
-  const line = r.line > 1 ? `: line ${r.line}, column ${r.column}` : "";
-  return `is not valid JSON (at position ${r.position}${line})`;
 }

@@ -1,7 +1,5 @@
-// "Did you mean …?" for mistyped flags, .env keys and credential keys. A dozen lines of
-// Levenshtein kept here: zod has no such helper, std's closestString is on JSR (unreachable
-// from our build machines, see src/deps/README.md), and an npm package for it would add a
-// download to every URL run.
+// "Did you mean …?" for mistyped flags, .env keys and credential keys: the Levenshtein distance,
+// kept here since zod has none and std's closestString is on JSR (see src/deps/README.md).
 
 /** The candidate closest to `word` by edit distance, if it is close enough to be a likely typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
@@ -15,18 +13,13 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** Levenshtein distance, with one row of memory. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row.push(
-        Math.min(
-          previous[j]! + 1,
-          row[j - 1]! + 1,
-          previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-        ),
-      );
+      const replace = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, replace));
     }
     previous = row;
   }

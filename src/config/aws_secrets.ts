@@ -1,7 +1,5 @@
 // Credentials from AWS Secrets Manager (USE_AWS_SECRETS_MANAGER=True): every secret the
-// settings name is read at once, KAFKA_API_SECRET_PATHS (a cluster each), with
-// CONFLUENT_CLOUD_API_SECRET_PATH for the Metrics API method and PROMETHEUS_SECRET_PATH for
-// the Prometheus method, and their JSON checked exactly as KAFKA_CREDENTIALS,
+// settings name is read at once, and its JSON checked as KAFKA_CREDENTIALS,
 // CONFLUENT_CLOUD_CREDENTIAL and the Prometheus variables are. Every failure is one problem of
 // one ConfigError naming the secret and its region; none quotes a secret value. The client and
 // what its errors mean are src/aws/secrets_manager.ts.
@@ -13,11 +11,15 @@ import {
   type SecretsClient,
 } from "../aws/secrets_manager.ts";
 import {
+  type Checked,
+  CONFLUENT_EXAMPLE,
   confluentCredential,
   displayId,
   type EntryContext,
   harvestSecrets,
-  kafkaCredentialEntry,
+  KAFKA_ENTRY,
+  kafkaEntries,
+  PROMETHEUS_EXAMPLE,
   prometheusSecret,
   type ReadFile,
 } from "./_credentials.ts";
@@ -40,10 +42,6 @@ export interface AwsSecretsOptions {
 
 /** The AWS credentials' secret parts (the key ID is not secret: AWS shows it in consoles). */
 const AWS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
-const KAFKA_SHAPE = '{"kafka_cluster_id": "lkc-1", "bootstrap.servers": "host:9092", ' +
-  '"sasl.username": "KEY", "sasl.password": "SECRET"}';
-
-type Read = { ok: true; value: unknown } | { ok: false; problem: string };
 
 /**
  * Fetches and validates the run's credentials, reporting every problem in one ConfigError.
@@ -54,7 +52,7 @@ export async function resolveAwsCredentials(
   config: PendingRunConfig,
   options: AwsSecretsOptions = {},
 ): Promise<RunConfig> {
-  const { settings, secrets } = config;
+  const { settings: { method, kafkaApiSecretPaths, ...settings }, secrets } = config;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const env = options.env ?? readEnv;
   // Real AWS secrets are 40 characters or more; short stand-ins (moto's "test") would mask words.
@@ -64,22 +62,21 @@ export async function resolveAwsCredentials(
   // One client per region, shared by that region's secrets.
   const clients = new Map<string, Promise<SecretsClient>>();
   const clientFor = (region: string) => {
-    const make = options.clientFor ?? sdkClient;
-    if (!clients.has(region)) {
-      clients.set(
-        region,
-        Promise.resolve().then(() => make(region, timeoutMs)),
-      );
-    }
+    const make = () => (options.clientFor ?? sdkClient)(region, timeoutMs);
+    clients.set(region, clients.get(region) ?? Promise.resolve().then(make));
     return clients.get(region)!;
   };
+  // JSON-quoted, so that a control character in a name shows escaped.
   const secretName = (p: SecretPath) =>
-    // JSON-quoted, so that a control character in a name shows escaped.
     `secret ${JSON.stringify(p.secretName)} in ${JSON.stringify(p.regionName).slice(1, -1)}`;
 
   /** Reads one secret as JSON; `where` names it in problems, `shape` shows what it should hold. */
-  const read = async (path: SecretPath, where: string, shape: string): Promise<Read> => {
-    const fail = (problem: string): Read => ({ ok: false, problem: `${where} ${problem}` });
+  const read = async (
+    path: SecretPath,
+    where: string,
+    shape: string,
+  ): Promise<Checked<unknown>> => {
+    const fail = (problem: string) => ({ value: null, problems: [`${where} ${problem}`] });
     let client: SecretsClient | undefined;
     let text: string | undefined;
     try {
@@ -100,40 +97,36 @@ export async function resolveAwsCredentials(
     try {
       const value: unknown = JSON.parse(text);
       secrets.push(...harvestSecrets(value));
-      return { ok: true, value };
+      return { value, problems: [] };
     } catch {
       // JSON.parse's message quotes the text, so it is never shown.
       return fail(`is not JSON; store ${shape}`);
     }
   };
+  /** The Confluent or Prometheus secret, read and checked; nothing when `path` is null. */
+  const single = async <T>(
+    path: SecretPath | null,
+    label: string,
+    shape: string,
+    check: (value: unknown, where: string) => Checked<T>,
+  ): Promise<Checked<T>> => {
+    if (path === null) return { value: null, problems: [] };
+    const where = `${label}: ${secretName(path)}`;
+    const r = await read(path, where, shape);
+    return r.problems.length > 0 ? { value: null, problems: r.problems } : check(r.value, where);
+  };
 
-  const kafkaNames = settings.kafkaApiSecretPaths.map((p, i) => `item ${i + 1}: ${secretName(p)}`);
-  const optional = (path: SecretPath | null, label: string, shape: string) =>
-    path &&
-    {
-      where: `${label}: ${secretName(path)}`,
-      read: read(path, `${label}: ${secretName(path)}`, shape),
-    };
-  const confluent = optional(
-    settings.method === "metrics_api" ? settings.confluentCloudApiSecretPath : null,
-    "CONFLUENT_CLOUD_API_SECRET_PATH",
-    '{"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}',
-  );
-  const prometheus = optional(
-    settings.method === "prometheus" ? settings.prometheus.secretPath : null,
-    "PROMETHEUS_SECRET_PATH",
-    '{"bearer_token": "TOKEN"} or {"username": "USER", "password": "SECRET"}',
-  );
-  let reads: [Read[], Read | undefined, Read | undefined];
+  const names = kafkaApiSecretPaths.map((p, i) => `item ${i + 1}: ${secretName(p)}`);
+  const kafka = (p: SecretPath, i: number) =>
+    read(p, `KAFKA_API_SECRET_PATHS: ${names[i]}`, KAFKA_ENTRY);
+  const confluent = method === "metrics_api" ? settings.confluentCloudApiSecretPath : null;
+  const prometheus = method === "prometheus" ? settings.prometheus.secretPath : null;
+  let reads;
   try {
     reads = await Promise.all([
-      Promise.all(
-        settings.kafkaApiSecretPaths.map((p, i) =>
-          read(p, `KAFKA_API_SECRET_PATHS: ${kafkaNames[i]}`, KAFKA_SHAPE)
-        ),
-      ),
-      confluent?.read,
-      prometheus?.read,
+      Promise.all(kafkaApiSecretPaths.map(kafka)),
+      single(confluent, "CONFLUENT_CLOUD_API_SECRET_PATH", CONFLUENT_EXAMPLE, confluentCredential),
+      single(prometheus, "PROMETHEUS_SECRET_PATH", PROMETHEUS_EXAMPLE, prometheusSecret),
     ]);
   } finally {
     // Idle keep-alive sockets would otherwise outlive the reads.
@@ -141,40 +134,23 @@ export async function resolveAwsCredentials(
       if (c.status === "fulfilled") c.value.destroy?.();
     }
   }
-
   const context: EntryContext = {
     label: "KAFKA_API_SECRET_PATHS",
     readFile: options.readFile ?? ((path) => Deno.readTextFile(path)),
     cwd: options.cwd ?? Deno.cwd(),
-    serversOptional: settings.method === "prometheus",
-    itemName: (index, id) => `${kafkaNames[index]}${id ? ` (${displayId(id)})` : ""}`,
+    serversOptional: method === "prometheus",
+    itemName: (index, id) => `${names[index]}${id ? ` (${displayId(id)})` : ""}`,
   };
-  // Entries are checked in item order (a duplicate cluster id names the first item).
-  const entries = await Promise.all(
-    reads[0].map((r, i) =>
-      r.ok ? kafkaCredentialEntry(r.value, i, context) : { connection: null, problems: [r.problem] }
-    ),
-  );
-  const problems = entries.flatMap((e) => e.problems);
-  const check = <T>(
-    r: Read | undefined,
-    where: string,
-    f: (v: unknown, w: string) => { credential: T | null; problems: string[] },
-  ) => {
-    if (r === undefined) return null;
-    const c = r.ok ? f(r.value, where) : { credential: null, problems: [r.problem] };
-    problems.push(...c.problems);
-    return c.credential;
-  };
-  const confluentCloud = check(reads[1], confluent?.where ?? "", confluentCredential);
-  const prometheusCredential = check(reads[2], prometheus?.where ?? "", prometheusSecret);
+  const clusters = await kafkaEntries(reads[0], context);
+  const [, confluentCloud, prometheusCredential] = reads;
+  const problems = [clusters, confluentCloud, prometheusCredential].flatMap((c) => c.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    settings,
+    settings: config.settings,
     credentials: {
-      clusters: entries.flatMap((e) => e.connection ?? []),
-      confluentCloud,
-      prometheus: prometheusCredential,
+      clusters: clusters.value ?? [],
+      confluentCloud: confluentCloud.value,
+      prometheus: prometheusCredential.value,
     },
     secrets,
   };

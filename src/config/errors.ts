@@ -3,9 +3,9 @@
 // main.ts maps it to exit code 2. Messages never contain a secret value.
 
 export class ConfigError extends Error {
-  readonly problems: string[];
+  override readonly name = "ConfigError";
 
-  constructor(problems: string[]) {
+  constructor(readonly problems: string[]) {
     super(
       problems.length === 1
         ? `Configuration problem: ${problems[0]}`
@@ -13,7 +13,5 @@ export class ConfigError extends Error {
           problems.map((p) => `  - ${p}`).join("\n")
         }`,
     );
-    this.name = "ConfigError";
-    this.problems = problems;
   }
 }

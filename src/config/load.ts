@@ -1,37 +1,37 @@
 // Builds the run's configuration. Each setting takes its text from the highest source that
-// gives it (flag > environment > .env > default), and the merged object is parsed by one zod
-// schema made of the settings table's rows, which reads, checks and defaults every value at
-// once. Then come the rules between settings (which method needs what), the credentials (their
-// JSON, files and CA files) and the file system checks. Every problem of all of it goes into
-// one ConfigError (exit 2), naming the variable and where its value came from, never echoing a
-// secret. The environment and files come in as arguments, so that tests are pure and Deno's
-// permissions stay narrow (only the table's variables are read).
+// gives it (flag > environment > .env > default), and one zod object of the settings table's
+// schemas reads, checks and defaults every value at once. Then come the rules between settings,
+// the credentials and the file system checks. Every problem goes into one ConfigError (exit 2),
+// naming the variable and where its value came from, never echoing a secret. The environment
+// and files come in as arguments, so that tests are pure and Deno's permissions stay narrow.
 
-import { resolve } from "node:path";
-import type { KafkaConnection } from "../kafka/connection.ts";
 import { parseDotenv } from "../deps/dotenv.ts";
 import { z } from "../deps/zod.ts";
 import type { Method } from "../model/measurement.ts";
 import { isPermissionError } from "../permission_error.ts";
 import {
+  type Checked,
+  CONFLUENT_EXAMPLE,
   confluentCredential,
   harvestSecrets,
+  KAFKA_EXAMPLE,
   kafkaCredentials,
+  PATH_EXAMPLE,
   type ReadFile,
+  readText,
   secretPaths,
 } from "./_credentials.ts";
-import { jsonProblem, parseJson } from "./_json.ts";
+import { parseJson } from "./_json.ts";
 import { closest } from "./_suggest.ts";
 import { parseArgs } from "./args.ts";
 import { ConfigError } from "./errors.ts";
 import { helpText } from "./help.ts";
 import { ENV_NAMES, nameOf, setting, SETTINGS } from "./settings.ts";
 import type {
-  ConfluentCloudCredential,
+  Credentials,
   PendingRunConfig,
   PrometheusCredential,
   RunConfig,
-  SecretPath,
   Settings,
 } from "./types.ts";
 
@@ -51,27 +51,19 @@ export type LoadedConfig =
   /** `credentials` is null when they are still to be fetched from AWS Secrets Manager. */
   | { config: RunConfig | PendingRunConfig };
 
-/**
- * The file system checks loadConfig makes before it returns, so that their problems join the
- * others (src/cli/preflight.ts makes them on the real one).
- */
+type Probe = (path: string, label: string, variable: string) => Promise<string[]>;
+/** The file system checks whose problems join the others (src/cli/preflight.ts makes them). */
 export interface Preflight {
   /** Problems that would stop the reports being written into `dir` (created if missing). */
   outputDir(dir: string, label: string): Promise<string[]>;
   /** Problems with the files the run appends to (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY). */
   appendFiles(): Promise<string[]>;
-  /** Problems that would stop the run writing the file `path` (SAVE_MEASUREMENTS). */
-  saveFile?(path: string, label: string, variable: string): Promise<string[]>;
-  /** Problems that would stop the run reading the file `path` (MEASUREMENTS_FILE). */
-  inputFile?(path: string, label: string, variable: string): Promise<string[]>;
+  /** Problems that would stop the run writing SAVE_MEASUREMENTS, or reading MEASUREMENTS_FILE. */
+  saveFile?: Probe;
+  inputFile?: Probe;
 }
 
-type Origin = "flag" | "env" | "default" | { file: string };
-/** Which source wins when a secret and its *_FILE twin are both given. */
-const rank = (o: Origin | undefined) =>
-  typeof o === "object" ? 1 : { flag: 3, env: 2, default: 0 }[o ?? "default"];
-
-/** Every setting: text from a source, undefined for the default, null for "unset" by an empty flag. */
+/** Every setting: its text, undefined for the default, or null when an empty flag unsets it. */
 const SCHEMA = z.object(Object.fromEntries(SETTINGS.map((s) => {
   const text = z.string()
     .refine((t) => s.allowEmpty === true || t.trim() !== "", {
@@ -85,9 +77,27 @@ const SCHEMA = z.object(Object.fromEntries(SETTINGS.map((s) => {
   ];
 })));
 
-/** The setting whose value is the user name of a secret: `user:secret` is scrubbed too. */
-const USER_OF: Record<string, string> = { PROMETHEUS_PASSWORD: "PROMETHEUS_USERNAME" };
-const PATH_EXAMPLE = '{"region_name": "us-east-1", "secret_name": "NAME"}';
+/** Why a setting is needed, for "KEY (or --key) is not set; …". */
+const REQUIRED: Record<string, string> = {
+  PROMETHEUS_URL: "--method prometheus reads the brokers' metrics from it, e.g. " +
+    "http://prometheus:9090",
+  MEASUREMENTS_FILE: "--method replay reads the measurements that --save-measurements wrote " +
+    "from it",
+  KAFKA_API_SECRET_PATHS: `USE_AWS_SECRETS_MANAGER=True needs one per cluster, e.g. ` +
+    `[${PATH_EXAMPLE}]`,
+  CONFLUENT_CLOUD_API_SECRET_PATH: "USE_AWS_SECRETS_MANAGER=True with --method metrics-api " +
+    `needs it, e.g. ${PATH_EXAMPLE}`,
+  KAFKA_CREDENTIALS: `give the clusters as a JSON list, e.g. ${KAFKA_EXAMPLE}, or set ` +
+    "USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS",
+  CONFLUENT_CLOUD_CREDENTIAL: "--method metrics-api (USE_SAMPLE_RECORDS=False) needs a " +
+    `Confluent Cloud API key: ${CONFLUENT_EXAMPLE}`,
+};
+
+/** What `deno task analyze` and `deno run` need to read the file that `variable` names. */
+const grant = (variable: string, path: string) =>
+  "cannot be read: Deno's permissions do not allow it; `deno task analyze` grants it when " +
+  `${variable} is set in the environment or .env, or add it to KPR_ALLOW_READ; with \`deno ` +
+  `run\`, add --allow-read=${path}`;
 
 /**
  * Reads argv, the environment and .env, and validates everything; throws ConfigError. With
@@ -109,30 +119,27 @@ export async function loadConfig(
   const environment = readEnvironment(env, problems);
   const dotenv = await readEnvFile(args.values.get(setting("--env-file")), readFile, cwd, problems);
 
-  const origins = new Map<string, Origin>();
+  /** Each setting's label in messages, and the rank of its source: flag 3 … default 0. */
+  const origins = new Map<string, { label: string; rank: number }>();
   const merged: Record<string, string | null | undefined> = {};
   for (const s of SETTINGS) {
+    const key = nameOf(s);
     // Wrappers (GitHub Actions inputs, compose files) set unused variables to "", which means
     // "not given" rather than an error, except where empty is a value.
-    const given = (v: string | undefined) =>
+    const given = (v?: string) =>
       v !== undefined && (s.allowEmpty || v.trim() !== "") ? v : undefined;
-    const [text, origin] = ([
-      [args.values.get(s), "flag"],
-      [given(s.env && environment.get(s.env)), "env"],
-      [given(s.env && dotenv?.values.get(s.env)), { file: dotenv?.name ?? ".env" }],
-    ] as const).find(([t]) => t !== undefined) ?? [undefined, "default" as const];
+    const [text, label, rank] = ([
+      [args.values.get(s), s.env ? `${key} (${s.aliases?.[0] ?? s.flag})` : key, 3],
+      [given(s.env && environment.get(s.env)), key, 2],
+      [given(s.env && dotenv?.values.get(s.env)), `${key} (in ${dotenv?.name})`, 1],
+    ] as const).find(([t]) => t !== undefined) ?? [undefined, key, 0];
     // `--producer-throughput-per-partition=` unsets a setting whose default is unset.
-    const unset = origin === "flag" && s.default === null && !s.allowEmpty && text!.trim() === "";
-    merged[nameOf(s)] = unset ? null : text;
-    origins.set(nameOf(s), origin);
+    const unset = rank === 3 && s.default === null && !s.allowEmpty && text!.trim() === "";
+    merged[key] = unset ? null : text;
+    origins.set(key, { label, rank });
   }
-  const labelOf = (key: string) => {
-    const [s, origin] = [setting(key), origins.get(key)];
-    if (s.env === undefined || origin === "env" || origin === "default") return key;
-    return origin === "flag"
-      ? `${key} (${s.aliases?.[0] ?? s.flag})`
-      : `${key} (in ${origin?.file})`;
-  };
+  const labelOf = (key: string) => origins.get(key)!.label;
+  const rankOf = (key: string) => origins.get(key)!.rank;
 
   const parsed = SCHEMA.safeParse(merged);
   const invalid = new Set<string>();
@@ -140,94 +147,106 @@ export async function loadConfig(
     const key = String(issue.path[0]);
     invalid.add(key);
     const message = issue.message.includes("{label}") ? issue.message : `{label}: ${issue.message}`;
-    const value = setting(key).secret ? "the value" : JSON.stringify(merged[key] ?? "");
+    const value = setting(key).secretFile ? "the value" : JSON.stringify(merged[key] ?? "");
     problems.push(message.replace("{label}", () => labelOf(key)).replace("{value}", () => value));
   }
   // The checks below still run, so that one run shows every problem: an invalid value is read
   // as its default, and what depends on it is not guessed (`ok` says which ones are valid).
   const values: Record<string, unknown> = parsed.data ??
     SCHEMA.parse({ ...merged, ...Object.fromEntries([...invalid].map((k) => [k, undefined])) });
-  const get = <T>(key: string) => values[key] as T;
+  /** Typed by its schema at run time; `never` lets a value fill the field of `Settings`. */
+  const get = <T = never>(key: string) => values[key] as T;
   const ok = (key: string) => !invalid.has(key);
   const given = (key: string) => ok(key) && merged[key] != null;
   const required = (key: string, why: string) => {
     const s = setting(key);
-    const twin = s.envOnly?.fileSetting;
-    if (!ok(key) || merged[key] != null || (twin !== undefined && merged[twin] != null)) return;
-    const or = twin ? `${twin} / ${setting(twin).flag}` : s.aliases?.[0] ?? s.flag;
+    const file = s.secretFile;
+    if (!ok(key) || merged[key] != null || (file !== undefined && merged[file] != null)) return;
+    const or = file ? `${file} / ${setting(file).flag}` : s.aliases?.[0] ?? s.flag;
     problems.push(`${key} (or ${or}) is not set; ${why}`);
   };
 
-  const methodFlag = get<string | null>("--method");
-  const method: Method | undefined = !ok("--method")
+  const byRecords = get<boolean>("USE_SAMPLE_RECORDS") ? "sampling" : "metrics_api";
+  const method = !ok("--method")
     ? undefined
-    : methodFlag !== null
-    ? methodFlag.replace("-", "_") as Method
-    : !ok("USE_SAMPLE_RECORDS")
-    ? undefined
-    : get<boolean>("USE_SAMPLE_RECORDS")
-    ? "sampling"
-    : "metrics_api";
-  if (method === "prometheus") {
-    required(
-      "PROMETHEUS_URL",
-      "--method prometheus reads the brokers' metrics from it, e.g. http://prometheus:9090",
-    );
-  }
-  if (method === "replay") {
-    required(
-      "MEASUREMENTS_FILE",
-      "--method replay reads the measurements that --save-measurements wrote from it",
-    );
-  }
+    : get<Method | null>("--method") ?? (ok("USE_SAMPLE_RECORDS") ? byRecords : undefined);
+  // Which credentials are needed depends on USE_AWS_SECRETS_MANAGER and the method; if either
+  // is itself invalid, its problem says so and nothing is guessed. A replay needs none: its
+  // clusters come from the measurements file.
+  const useAws = get<boolean>("USE_AWS_SECRETS_MANAGER");
+  const aws = method !== "replay" && ok("USE_AWS_SECRETS_MANAGER") && useAws;
+  const direct = method !== "replay" && ok("USE_AWS_SECRETS_MANAGER") && !useAws;
+  const needs: Record<string, boolean> = {
+    PROMETHEUS_URL: method === "prometheus",
+    MEASUREMENTS_FILE: method === "replay",
+    KAFKA_API_SECRET_PATHS: aws,
+    CONFLUENT_CLOUD_API_SECRET_PATH: aws && method === "metrics_api",
+    KAFKA_CREDENTIALS: direct,
+    CONFLUENT_CLOUD_CREDENTIAL: direct && method === "metrics_api",
+  };
+  for (const [key, needed] of Object.entries(needs)) if (needed) required(key, REQUIRED[key]!);
   const [quiet, verbose] = [get<boolean>("--quiet"), get<boolean>("--verbose")];
   if (quiet && verbose) problems.push("--quiet and --verbose contradict each other; give one");
 
   // --- credentials ------------------------------------------------------------------------
   const secrets = new Set<string>();
   const addSecret = (value: unknown, key: string) => {
-    const user = values[USER_OF[key] ?? ""];
+    // HTTP basic sends `user:password`, which is scrubbed too.
+    const user = key === "PROMETHEUS_PASSWORD" ? values.PROMETHEUS_USERNAME : null;
     const found = typeof value !== "string"
       ? harvestSecrets(value)
       : [value, ...typeof user === "string" && user !== "" ? [`${user}:${value}`] : []];
     for (const x of found) if (x !== "") secrets.add(x);
   };
-  for (const s of SETTINGS) if (s.secret && ok(nameOf(s))) addSecret(values[nameOf(s)], nameOf(s));
+  for (const s of SETTINGS) {
+    if (s.secretFile && ok(nameOf(s))) addSecret(values[nameOf(s)], nameOf(s));
+  }
 
   /**
-   * A secret setting's value with the label to report it by: from its variable, or from the file
-   * its *_FILE twin names, whichever source ranks higher. null when neither is given; undefined
+   * A secret's value with the label to report it by: from its variable, or from the file its
+   * *_FILE setting names, whichever source ranks higher. null when neither is given; undefined
    * when the one given is unusable (a problem says why).
    */
-  const secretValue = async (
-    key: string,
-  ): Promise<{ value: unknown; label: string } | null | undefined> => {
+  const secretValue = async (key: string) => {
     const s = setting(key);
-    const twin = s.envOnly!.fileSetting;
-    if (!ok(key) || !ok(twin)) return undefined;
-    const direct = merged[key] != null ? { value: values[key], label: labelOf(key) } : null;
-    const path = get<string | null>(twin);
-    if (path === null || (direct && rank(origins.get(key)) > rank(origins.get(twin)))) {
-      return direct;
-    }
-    if (direct && rank(origins.get(key)) === rank(origins.get(twin))) {
-      const what = s.kind === "json" ? "JSON" : "value";
+    const file = s.secretFile!;
+    if (!ok(key) || !ok(file)) return undefined;
+    const inline = merged[key] != null ? { value: values[key], label: labelOf(key) } : null;
+    const path = get<string | null>(file);
+    if (path === null || (inline && rankOf(key) > rankOf(file))) return inline;
+    const what = s.kind === "json" ? "JSON" : "value";
+    if (inline && rankOf(key) === rankOf(file)) {
       problems.push(
-        `${direct.label} and ${labelOf(twin)} are both set; give the ${what} one way only`,
+        `${inline.label} and ${labelOf(file)} are both set; give the ${what} one way only`,
       );
       return undefined;
     }
-    const label = `${labelOf(twin)} ${path}`;
-    const read = await readSecretFile(path, label, twin, readFile, cwd);
-    if (!read.ok) return void problems.push(read.problem);
-    const json = s.kind === "json" ? parseJson(read.text) : null;
-    if (json?.ok === false) return void problems.push(`${label} ${jsonProblem(json)}`);
+    const label = `${labelOf(file)} ${path}`;
+    const fail = (why: string) => void problems.push(`${label} ${why}`);
+    const text = await readText({ readFile, cwd }, path, fail, grant(file, path));
+    const json = text !== null && s.kind === "json" ? parseJson(text) : null;
+    if (json?.ok === false) fail(json.problem);
+    if (text === null || json?.ok === false) return undefined;
     // A file's final line break is not part of a token or password.
-    const value = json ? json.value : read.text.replace(/\r?\n$/, "");
-    if (value === "") return void problems.push(`${label} is empty`);
+    const value = json?.ok ? json.value : text.replace(/\r?\n$/, "");
+    if (value === "") return fail("is empty");
     addSecret(value, key);
     return { value, label };
   };
+  /** A credential's problems join the others; its value, or null when missing or invalid. */
+  const check = async <T>(
+    found: { value: unknown; label: string } | null | undefined,
+    checker: (value: unknown, label: string) => Checked<T> | Promise<Checked<T>>,
+  ): Promise<T | null> => {
+    const checked = found ? await checker(found.value, found.label) : null;
+    problems.push(...checked?.problems ?? []);
+    return checked?.value ?? null;
+  };
+  /** A secret path, checked when AWS Secrets Manager is used and `needed`. */
+  const secretPath = (key: string, needed: boolean, list = false) =>
+    aws && needed && given(key)
+      ? check({ value: values[key], label: labelOf(key) }, (v, l) => secretPaths(v, l, list))
+      : null;
 
   const prometheusFromEnvironment = async (): Promise<PrometheusCredential | null> => {
     const token = await secretValue("PROMETHEUS_BEARER_TOKEN");
@@ -250,129 +269,108 @@ export async function loadConfig(
       );
     } else if (password) {
       problems.push(
-        `${password.label} is set but PROMETHEUS_USERNAME (or --prometheus-username) is not; give both`,
+        `${password.label} is set but PROMETHEUS_USERNAME (or --prometheus-username) is not; ` +
+          "give both",
       );
     }
     return null;
   };
 
-  let clusters: KafkaConnection[] = [];
-  let confluentCloud: ConfluentCloudCredential | null = null;
-  let prometheus: PrometheusCredential | null = null;
-  const paths: Record<string, SecretPath[]> = {};
-  const path = (key: string, list: boolean) => {
-    const r = secretPaths(values[key], labelOf(key), list);
-    problems.push(...r.problems);
-    paths[key] = r.paths;
-  };
-  // Which credentials are needed depends on USE_AWS_SECRETS_MANAGER and the method; if either
-  // is itself invalid, its problem says so and nothing is guessed.
-  const awsKnown = ok("USE_AWS_SECRETS_MANAGER");
-  const useAws = get<boolean>("USE_AWS_SECRETS_MANAGER");
-  if (method === "replay") {
-    // The clusters come from the measurements file: no credential is needed, none is read.
-  } else if (awsKnown && useAws) {
-    required(
-      "KAFKA_API_SECRET_PATHS",
-      `USE_AWS_SECRETS_MANAGER=True needs one per cluster, e.g. [${PATH_EXAMPLE}]`,
-    );
-    if (given("KAFKA_API_SECRET_PATHS")) path("KAFKA_API_SECRET_PATHS", true);
+  const kafkaPaths = await secretPath("KAFKA_API_SECRET_PATHS", true, true);
+  const confluentPath = await secretPath(
+    "CONFLUENT_CLOUD_API_SECRET_PATH",
+    method === "metrics_api",
+  );
+  const prometheusPath = await secretPath("PROMETHEUS_SECRET_PATH", method === "prometheus");
+  const credentials: Credentials = { clusters: [], confluentCloud: null, prometheus: null };
+  if (direct) {
+    const serversOptional = method === "prometheus";
+    credentials.clusters = await check(
+      await secretValue("KAFKA_CREDENTIALS"),
+      (value, label) => kafkaCredentials(value, { label, readFile, cwd, serversOptional }),
+    ) ?? [];
     if (method === "metrics_api") {
-      required(
-        "CONFLUENT_CLOUD_API_SECRET_PATH",
-        `USE_AWS_SECRETS_MANAGER=True with --method metrics-api needs it, e.g. ${PATH_EXAMPLE}`,
-      );
-      if (given("CONFLUENT_CLOUD_API_SECRET_PATH")) path("CONFLUENT_CLOUD_API_SECRET_PATH", false);
+      const found = await secretValue("CONFLUENT_CLOUD_CREDENTIAL");
+      credentials.confluentCloud = await check(found, confluentCredential);
     }
-    if (method === "prometheus" && given("PROMETHEUS_SECRET_PATH")) {
-      path("PROMETHEUS_SECRET_PATH", false);
-    }
-  } else if (awsKnown) {
-    const list = await secretValue("KAFKA_CREDENTIALS");
-    if (list === null) {
-      required(
-        "KAFKA_CREDENTIALS",
-        'give the clusters as a JSON list, e.g. [{"kafka_cluster_id": "lkc-1", ' +
-          '"bootstrap.servers": "host:9092", "sasl.username": "KEY", "sasl.password": ' +
-          '"SECRET"}], or set USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS',
-      );
-    } else if (list !== undefined) {
-      const context = {
-        label: list.label,
-        readFile,
-        cwd,
-        serversOptional: method === "prometheus",
-      };
-      const r = await kafkaCredentials(list.value, context);
-      problems.push(...r.problems);
-      clusters = r.clusters;
-    }
-    if (method === "metrics_api") {
-      const cred = await secretValue("CONFLUENT_CLOUD_CREDENTIAL");
-      if (cred === null) {
-        required(
-          "CONFLUENT_CLOUD_CREDENTIAL",
-          "--method metrics-api (USE_SAMPLE_RECORDS=False) needs a Confluent Cloud API key: " +
-            '{"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}',
-        );
-      } else if (cred !== undefined) {
-        const r = confluentCredential(cred.value, cred.label);
-        problems.push(...r.problems);
-        confluentCloud = r.credential;
-      }
-    }
-    if (method === "prometheus") prometheus = await prometheusFromEnvironment();
+    if (method === "prometheus") credentials.prometheus = await prometheusFromEnvironment();
   }
 
-  const formats = get<Settings["formats"]>("FORMAT");
+  const formats = get<string[]>("FORMAT");
   if (preflight !== undefined) {
     // Before any cluster is contacted: a file the run cannot write would otherwise be found
     // after the whole analysis.
-    const probe = async (
-      key: string,
-      check?: (path: string, label: string, variable: string) => Promise<string[]>,
-    ) => {
+    const probe = async (key: string, check?: Probe) => {
       const p = get<string | null>(key);
       if (p !== null && ok(key) && check) problems.push(...await check(p, labelOf(key), key));
     };
     // Nothing to probe when no report file is written.
     if (formats.length > 0) await probe("OUTPUT_DIR", (p, label) => preflight.outputDir(p, label));
-    await probe("SAVE_MEASUREMENTS", preflight.saveFile && ((...a) => preflight.saveFile!(...a)));
-    if (method === "replay") {
-      await probe(
-        "MEASUREMENTS_FILE",
-        preflight.inputFile && ((...a) => preflight.inputFile!(...a)),
-      );
-    }
+    await probe("SAVE_MEASUREMENTS", preflight.saveFile);
+    if (method === "replay") await probe("MEASUREMENTS_FILE", preflight.inputFile);
     problems.push(...await preflight.appendFiles());
   }
 
   if (problems.length > 0 || method === undefined) throw new ConfigError(problems);
-  const settings = {} as Record<string, Record<string, unknown>>;
-  for (const s of SETTINGS.filter((s) => s.to !== "")) {
-    const [head, leaf] = s.to.split(".") as [string, string?];
-    if (leaf === undefined) settings[head] = values[nameOf(s)] as never;
-    else (settings[head] ??= {})[leaf] = values[nameOf(s)];
-  }
-  Object.assign(settings, {
+  const logLevel = get<Settings["logLevel"]>("LOG_LEVEL");
+  const settings: Settings = {
     method,
-    kafkaApiSecretPaths: paths.KAFKA_API_SECRET_PATHS ?? [],
-    confluentCloudApiSecretPath: paths.CONFLUENT_CLOUD_API_SECRET_PATH?.[0] ?? null,
+    includeInternalTopics: get("INCLUDE_INTERNAL_TOPICS"),
+    metricsApiUrl: get("CONFLUENT_METRICS_API_URL"),
+    requestTimeoutMs: get("REQUEST_TIMEOUT_SECONDS"),
+    metricsApiDeadlineMs: get("METRICS_API_DEADLINE_SECONDS"),
+    topicFilter: get("TOPIC_FILTER"),
+    model: {
+      samplingDays: get("SAMPLING_DAYS"),
+      minRecommendedPartitions: get("MIN_RECOMMENDED_PARTITIONS"),
+      minConsumptionThroughput: get("MIN_CONSUMPTION_THROUGHPUT"),
+      requiredThroughputFactor: get("REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR"),
+      consumerThroughputPerPartition: get("CONSUMER_THROUGHPUT_PER_PARTITION"),
+      producerThroughputPerPartition: get("PRODUCER_THROUGHPUT_PER_PARTITION"),
+      consumerRecordsPerSecondPerPartition: get("CONSUMER_RECORDS_PER_SECOND_PER_PARTITION"),
+      producerRecordsPerSecondPerPartition: get("PRODUCER_RECORDS_PER_SECOND_PER_PARTITION"),
+      minPartitionsPerBroker: get("MIN_PARTITIONS_PER_BROKER"),
+      partitionsForLargestGroup: get("PARTITIONS_FOR_LARGEST_GROUP"),
+      peakWindow: get("PEAK_WINDOW"),
+      partitionRounding: get("PARTITION_ROUNDING"),
+      minSampleRecords: get("MIN_SAMPLE_RECORDS"),
+    },
+    sampling: {
+      batchSize: get("SAMPLING_BATCH_SIZE"),
+      maxConsecutiveNulls: get("SAMPLING_MAX_CONSECUTIVE_NULLS"),
+      timeoutSeconds: get("SAMPLING_TIMEOUT_SECONDS"),
+      maxContinuousFailedBatches: get("SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES"),
+    },
+    maxClusterWorkers: get("MAX_CLUSTER_WORKERS"),
+    maxWorkersPerCluster: get("MAX_WORKERS_PER_CLUSTER"),
+    workers: get("WORKERS"),
+    workerPermissions: get("WORKER_PERMISSIONS"),
+    outputDir: get("OUTPUT_DIR"),
+    formats: get("FORMAT"),
+    json: get("--json"),
+    failOn: get("FAIL_ON"),
+    useAwsSecretsManager: useAws,
+    confluentCloudApiSecretPath: confluentPath?.[0] ?? null,
+    kafkaApiSecretPaths: kafkaPaths ?? [],
+    // --verbose lowers the level to debug, --quiet raises it to warning.
     logLevel: verbose
       ? "debug"
-      : quiet && ["debug", "info"].includes(get("LOG_LEVEL"))
+      : quiet && ["debug", "info"].includes(logLevel)
       ? "warning"
-      : get("LOG_LEVEL"),
-  });
-  Object.assign(settings.prometheus!, {
-    url: settings.prometheus!.url ?? "",
-    secretPath: paths.PROMETHEUS_SECRET_PATH?.[0] ?? null,
-  });
-  const config = { settings: settings as unknown as Settings, secrets: [...secrets] };
+      : logLevel,
+    quiet,
+    verbose,
+    prometheus: {
+      url: get("PROMETHEUS_URL") ?? "",
+      metrics: get("PROMETHEUS_METRICS"),
+      selector: get("PROMETHEUS_SELECTOR"),
+      secretPath: prometheusPath?.[0] ?? null,
+    },
+    saveMeasurements: get("SAVE_MEASUREMENTS"),
+    measurementsFile: get("MEASUREMENTS_FILE"),
+  };
   // A replay reads no credential, not even from AWS Secrets Manager: it runs offline.
-  return useAws && method !== "replay"
-    ? { config: { ...config, credentials: null } }
-    : { config: { ...config, credentials: { clusters, confluentCloud, prometheus } } };
+  return { config: { settings, secrets: [...secrets], credentials: aws ? null : credentials } };
 }
 
 /** Reads the known variables one by one, so `--allow-env=VAR1,…` is enough. */
@@ -398,36 +396,25 @@ function readEnvironment(env: EnvReader, problems: string[]): Map<string, string
   return found;
 }
 
-/** The --env-file (which must exist) or ./.env (if it exists), parsed; `name` as messages say it. */
+/** The --env-file (which must exist) or ./.env (if it exists), parsed: `name` for messages. */
 async function readEnvFile(
-  envFileArg: string | undefined,
+  envFile: string | undefined,
   readFile: ReadFile,
   cwd: string,
   problems: string[],
 ): Promise<{ name: string; values: Map<string, string> } | null> {
-  if (envFileArg !== undefined && envFileArg.trim() === "") {
+  if (envFile?.trim() === "") {
     problems.push("--env-file needs a path, e.g. --env-file prod.env");
     return null;
   }
-  const name = envFileArg ?? ".env";
-  const path = resolve(cwd, name);
-  let text: string;
-  try {
-    text = await readFile(path);
-  } catch (e) {
+  const name = envFile ?? ".env";
+  const text = await readText({ readFile, cwd }, name, (why, e) => {
     // No .env is the normal case. Without read permission we cannot tell it exists, and
     // asking for that permission only to look would defeat scoping it.
-    if (envFileArg === undefined && (e instanceof Deno.errors.NotFound || isPermissionError(e))) {
-      return null;
-    }
-    const why = e instanceof Deno.errors.NotFound
-      ? "does not exist"
-      : isPermissionError(e)
-      ? "cannot be read without read permission (--allow-read)"
-      : "cannot be read";
-    problems.push(`--env-file ${name} ${why}${path === name ? "" : ` (looked for ${path})`}`);
-    return null;
-  }
+    const absent = e instanceof Deno.errors.NotFound || isPermissionError(e);
+    if (envFile !== undefined || !absent) problems.push(`--env-file ${name} ${why}`);
+  });
+  if (text === null) return null;
   const values = new Map<string, string>();
   for (const [key, value] of Object.entries(parseDotenv(text))) {
     if (ENV_NAMES.includes(key)) values.set(key, value);
@@ -438,31 +425,4 @@ async function readEnvFile(
     }
   }
   return { name, values };
-}
-
-/** Reads the file a *_FILE setting names; problems never quote its text. */
-async function readSecretFile(
-  path: string,
-  label: string,
-  variable: string,
-  readFile: ReadFile,
-  cwd: string,
-): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
-  const abs = resolve(cwd, path);
-  try {
-    return { ok: true, text: await readFile(abs) };
-  } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
-      ? "does not exist"
-      : e instanceof Deno.errors.IsADirectory
-      ? "is a folder, not a file"
-      : e instanceof Deno.errors.NotCapable
-      ? "cannot be read: Deno's permissions do not allow it; `deno task analyze` grants it " +
-        `when ${variable} is set in the environment or .env, or add it to KPR_ALLOW_READ; ` +
-        `with \`deno run\`, add --allow-read=${path}`
-      : isPermissionError(e)
-      ? "cannot be read: the file system denies it (permission denied)"
-      : "cannot be read";
-    return { ok: false, problem: `${label} ${why}${abs === path ? "" : ` (looked for ${abs})`}` };
-  }
 }

@@ -1,7 +1,7 @@
 // The validated configuration of a run: what config/ produces from flags, the environment and
 // `.env`, and what the rest of the tool reads. Plain data; secrets live only in `Credentials`,
-// never in `Settings`. Each field is a row of the settings table (settings.ts says what it
-// means); the comments here say only what the table does not.
+// never in `Settings`. Each field is a setting of the table in settings.ts, which says what it
+// means; the comments here say only what the table does not.
 import type { KafkaConnection } from "../kafka/connection.ts";
 import type { Method } from "../model/measurement.ts";
 import type { ModelParams } from "../model/params.ts";
@@ -16,17 +16,12 @@ export interface SecretPath {
   secretName: string;
 }
 
-/** PROMETHEUS_METRICS, with `-` spelt `_` as in the methods. */
-export type PrometheusMetrics = "auto" | "jmx" | "kafka_exporter" | "redpanda";
-
 export interface Settings {
-  /** --method with `-` spelt `_`; without it USE_SAMPLE_RECORDS: True "sampling", False "metrics_api". */
+  /** --method, else from USE_SAMPLE_RECORDS; `-` spelt `_` (metrics_api). */
   method: Method;
   includeInternalTopics: boolean;
   metricsApiUrl: string;
-  /** REQUEST_TIMEOUT_SECONDS in milliseconds: every Kafka and HTTP request and connection. */
   requestTimeoutMs: number;
-  /** METRICS_API_DEADLINE_SECONDS in milliseconds: all the Metrics API client does for a cluster. */
   metricsApiDeadlineMs: number;
   /** TOPIC_FILTER: lower-cased substrings; empty matches every topic. */
   topicFilter: string[];
@@ -40,7 +35,7 @@ export interface Settings {
   outputDir: string;
   formats: ("csv" | "json" | "md")[];
   json: boolean;
-  failOn: "increase"[];
+  failOn: ("increase" | "throughput-increase")[];
   useAwsSecretsManager: boolean;
   confluentCloudApiSecretPath: SecretPath | null;
   kafkaApiSecretPaths: SecretPath[];
@@ -49,17 +44,15 @@ export interface Settings {
   quiet: boolean;
   verbose: boolean;
   prometheus: {
-    /** "" when unset; required (and then an http or https URL) with --method prometheus. */
+    /** "" when unset; required with --method prometheus. */
     url: string;
-    metrics: PrometheusMetrics;
+    metrics: "auto" | "jmx" | "kafka_exporter" | "redpanda";
     /** Checked PromQL label matchers joined by ","; "" for none. */
     selector: string;
-    /** Read with USE_AWS_SECRETS_MANAGER and --method prometheus. */
     secretPath: SecretPath | null;
   };
-  /** SAVE_MEASUREMENTS: its folder created and the file probed while loading. */
   saveMeasurements: string | null;
-  /** MEASUREMENTS_FILE (--measurements): with --method replay, checked to be readable. */
+  /** With --method replay, checked to be readable. */
   measurementsFile: string | null;
 }
 
@@ -90,10 +83,7 @@ export interface RunConfig {
   secrets: string[];
 }
 
-/**
- * A run whose credentials are still in AWS Secrets Manager (USE_AWS_SECRETS_MANAGER=True):
- * `settings` holds the validated secret paths, and `secrets` fills up once they are fetched.
- */
+/** A run whose credentials are still in AWS Secrets Manager; `secrets` grows as they are read. */
 export interface PendingRunConfig {
   settings: Settings;
   credentials: null;

@@ -1,9 +1,11 @@
 // ListOffsets straight to each partition leader, for many partitions at once: one request
-// per leader per timestamp, no option validation in between. The hourly series asks for ~169
-// timestamps over thousands of partitions, where the client's general-purpose
-// admin.listOffsets (a metadata refresh per call) costs 10× more. Partitions whose leader
-// moved or stalled are retried after a metadata refresh (per_leader.ts); one that stays
-// unreachable is reported as failed, alone.
+// per leader per call, each partition at the call's timestamp or at its own (the protocol
+// takes a timestamp per partition, each partition once per request: the minute boundaries of
+// minute_offsets.ts ask every partition of a chunk its own), no option validation in
+// between. The hourly series asks for ~169 timestamps over thousands of partitions, where the
+// client's general-purpose admin.listOffsets (a metadata refresh per call) costs 10× more.
+// Partitions whose leader moved or stalled are retried after a metadata refresh
+// (per_leader.ts); one that stays unreachable is reported as failed, alone.
 import { kafka } from "../deps/kafka.ts";
 import { describeError } from "../describe_error.ts";
 import { PartitionError } from "./errors.ts";
@@ -39,7 +41,22 @@ export class OffsetLister {
     private readonly retry: RetryContext,
   ) {}
 
-  async at(partitions: readonly LeaderPartition[], timestamp: bigint): Promise<OffsetsAt> {
+  /**
+   * `timestamp` for every partition, or one timestamp per partition (in the order given; a
+   * request may ask each partition at its own timestamp, but each partition once).
+   */
+  async at(
+    partitions: readonly LeaderPartition[],
+    timestamp: bigint | readonly bigint[],
+  ): Promise<OffsetsAt> {
+    if (typeof timestamp !== "bigint" && timestamp.length !== partitions.length) {
+      throw new RangeError("one timestamp per partition");
+    }
+    const single = typeof timestamp === "bigint" ? timestamp : null;
+    const each = typeof timestamp === "bigint"
+      ? null
+      : new Map(partitions.map((p, i) => [p, timestamp[i]!]));
+    const timestampOf = (p: LeaderPartition): bigint => single ?? each!.get(p)!;
     const out: OffsetsAt = {
       offsets: new BigInt64Array(partitions.length).fill(-1n),
       timestamps: new BigInt64Array(partitions.length).fill(-1n),
@@ -55,6 +72,7 @@ export class OffsetLister {
         if (!m) byTopic.set(p.topic, m = new Map());
         m.set(p.partition, k);
       });
+      const timestamps = group.map(timestampOf);
       const response = await keepPartialResponse(
         api.async(
           conn,
@@ -62,10 +80,10 @@ export class OffsetLister {
           kafka.FetchIsolationLevels.READ_UNCOMMITTED,
           [...byTopic].map(([name, ps]) => ({
             name,
-            partitions: [...ps.keys()].map((partitionIndex) => ({
+            partitions: [...ps].map(([partitionIndex, k]) => ({
               partitionIndex,
               currentLeaderEpoch: -1,
-              timestamp,
+              timestamp: timestamps[k]!,
             })),
           })),
         ),

@@ -6,6 +6,7 @@
 // A partition read to the window's end has had every batch of its window read: its totals
 // are a census of its log bytes per record, which the sampling source uses instead of a
 // sample.
+import { KeySketch } from "./key_sketch.ts";
 import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
 import { type FetchClient, fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
@@ -26,6 +27,8 @@ export interface ReadTotals {
   /** Key + value + header bytes of those records, and how many carry a key. */
   payloadBytes: number;
   keyedRecords: number;
+  /** The distinct keys among them. */
+  keys: KeySketch;
   batches: number;
 }
 
@@ -73,7 +76,14 @@ export async function scanWindows(
   const readings: Reading[] = scans.filter((s) => isOpen(s.scan)).map((s) => ({
     ...s,
     target: s,
-    totals: { bytes: 0, records: 0, payloadBytes: 0, keyedRecords: 0, batches: 0 },
+    totals: {
+      bytes: 0,
+      records: 0,
+      payloadBytes: 0,
+      keyedRecords: 0,
+      keys: new KeySketch(),
+      batches: 0,
+    },
     cursor: s.scan.offsets[0]!,
     bytes: 0,
     fetchBytes: limits.fetchBytes,
@@ -155,6 +165,7 @@ function absorb(r: Reading, result: PartitionFetchResult | undefined, limits: Sc
       r.totals.records += b.recordCount;
       r.totals.payloadBytes += b.payloadBytes;
       r.totals.keyedRecords += b.keyedRecords;
+      for (const record of b.records) if (record.key !== null) r.totals.keys.add(record.key);
       r.totals.batches++;
     }
   }

@@ -7,7 +7,7 @@
 // before it reaches a message or a log line. The base URL is configuration, so tests,
 // proxies and the local emulator are reached the same way as the real API.
 import { makeScrubber, type Scrubber } from "../scrub.ts";
-import { floorToHour, HOUR_MS } from "../model/window.ts";
+import { HOUR_MS } from "../model/window.ts";
 import { backoffMs, errorDetail, rateLimitWait } from "./_http.ts";
 import { type Page, parsePage } from "./_page.ts";
 import {
@@ -74,8 +74,12 @@ export interface QueryResult {
   restarts: number;
 }
 
-/** topic → hour start (epoch ms) → value; hours without a point are absent. */
+/** topic → bucket start (epoch ms: an hour, or a minute) → value; buckets without a point are absent. */
 export type TopicSeries = Map<string, Map<number, number>>;
+
+export const MINUTE_MS = 60_000;
+/** Topics one minute query names in its filter at most; with more it asks for every topic. */
+export const MAX_FILTER_TOPICS = 100;
 
 interface Counters {
   requests: number;
@@ -185,18 +189,30 @@ export class MetricsApiClient {
     options: { limit?: number } = {},
   ): Promise<TopicSeries> {
     const body = hourlyTopicQuery(clusterId, metric, startMs, endMs, options.limit);
-    const result = await this.queryAll(body);
-    const series: TopicSeries = new Map();
-    for (const p of result.data) {
-      const topic = p["metric.topic"];
-      if (typeof topic !== "string") continue;
-      const hour = floorToHour(Date.parse(p.timestamp));
-      if (hour < startMs || hour >= endMs) continue;
-      let hours = series.get(topic);
-      if (!hours) series.set(topic, hours = new Map());
-      hours.set(hour, (hours.get(hour) ?? 0) + p.value);
-    }
-    return series;
+    return bucketed((await this.queryAll(body)).data, HOUR_MS, startMs, endMs, null);
+  }
+
+  /**
+   * Minute values of one metric over one UTC hour for the given topics of a cluster: one
+   * PT1M query grouped by topic (minuteTopicQuery: filtered to the topics when there are at
+   * most MAX_FILTER_TOPICS of them), every page followed; other topics' points are dropped.
+   */
+  async minuteTopicSeries(
+    clusterId: string,
+    metric: MetricName,
+    hourStart: number,
+    topics: readonly string[],
+    options: { limit?: number } = {},
+  ): Promise<TopicSeries> {
+    const body = minuteTopicQuery(clusterId, metric, hourStart, topics, options.limit);
+    const keep = new Set(topics);
+    return bucketed(
+      (await this.queryAll(body)).data,
+      MINUTE_MS,
+      hourStart,
+      hourStart + HOUR_MS,
+      keep,
+    );
   }
 
   /** One page, with every retry it needs; throws on anything that retrying cannot fix. */
@@ -406,6 +422,30 @@ function seconds(ms: number): string {
 }
 
 /**
+ * topic → bucket start → value from FLAT points: timestamps floored to `bucketMs`, buckets
+ * outside [startMs, endMs) and topics outside `keep` (when given) dropped.
+ */
+function bucketed(
+  points: readonly FlatPoint[],
+  bucketMs: number,
+  startMs: number,
+  endMs: number,
+  keep: ReadonlySet<string> | null,
+): TopicSeries {
+  const series: TopicSeries = new Map();
+  for (const p of points) {
+    const topic = p["metric.topic"];
+    if (typeof topic !== "string" || (keep !== null && !keep.has(topic))) continue;
+    const bucket = Math.floor(Date.parse(p.timestamp) / bucketMs) * bucketMs;
+    if (bucket < startMs || bucket >= endMs) continue;
+    let buckets = series.get(topic);
+    if (!buckets) series.set(topic, buckets = new Map());
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + p.value);
+  }
+  return series;
+}
+
+/**
  * The body of the spec's example: one metric, one cluster, hourly buckets over an absolute
  * UTC interval, grouped by topic, FLAT, up to `limit` topics a page.
  */
@@ -426,6 +466,45 @@ export function hourlyTopicQuery(
     filter: { field: "resource.kafka.id", op: "EQ", value: clusterId },
     granularity: "PT1H",
     intervals: [`${isoSeconds(startMs)}/${isoSeconds(endMs)}`],
+    group_by: ["metric.topic"],
+    limit,
+    format: "FLAT",
+  };
+}
+
+/**
+ * One metric per minute over the UTC hour at `hourStart` (PT1M allows up to 6 h), grouped by
+ * topic, FLAT, up to `limit` topics a page. The filter pins the cluster and, for at most
+ * MAX_FILTER_TOPICS topics, the topics (one EQ, or an OR of EQs: the spec's filter has no IN);
+ * past that it asks for every topic of the cluster rather than send a filter of thousands of
+ * clauses, and the caller keeps the topics it needs.
+ */
+export function minuteTopicQuery(
+  clusterId: string,
+  metric: MetricName,
+  hourStart: number,
+  topics: readonly string[],
+  limit = 1000,
+): MetricsQuery {
+  if (hourStart % HOUR_MS !== 0) {
+    throw new RangeError(`a minute series needs a whole UTC hour, got ${hourStart}`);
+  }
+  const cluster: MetricsFilter = { field: "resource.kafka.id", op: "EQ", value: clusterId };
+  const names = [...new Set(topics)].sort();
+  const byTopic: MetricsFilter[] = names.map((t) => ({
+    field: "metric.topic",
+    op: "EQ",
+    value: t,
+  }));
+  const filter: MetricsFilter = names.length === 0 || names.length > MAX_FILTER_TOPICS ? cluster : {
+    op: "AND",
+    filters: [cluster, byTopic.length === 1 ? byTopic[0]! : { op: "OR", filters: byTopic }],
+  };
+  return {
+    aggregations: [{ metric: `${METRIC_PREFIX}${metric}` }],
+    filter,
+    granularity: "PT1M",
+    intervals: [`${isoSeconds(hourStart)}/${isoSeconds(hourStart + HOUR_MS)}`],
     group_by: ["metric.topic"],
     limit,
     format: "FLAT",

@@ -15,7 +15,8 @@ export type MetricName =
   | "sent_bytes"
   | "sent_records"
   | "retained_bytes"
-  | "partition_count";
+  | "partition_count"
+  | "hot_partition_ingress";
 
 export type MetricsFilter =
   | { field: string; op: "EQ" | "GT" | "GTE"; value: string | number }

@@ -1,11 +1,17 @@
 // Turns one TopicMeasurement into one TopicResult: every per-topic quantity model.md
-// defines (effective window, totals, average and peak rates, recommendation and its range
-// over the bytes-per-record interval, warnings).
+// defines (effective window, totals, average and peak rates, the peak minute, every term of
+// the recommendation and its reason, its range over the bytes-per-record interval, what the
+// change costs in moved keys, consumer groups, hot partitions, warnings).
 // Pure: the window end and all inputs arrive in the measurement and the arguments.
 
-import type { HourlyPoint, RecordBytesInterval, TopicMeasurement } from "./measurement.ts";
-import type { ModelParams } from "./params.ts";
-import { type Action, actionFor, recommendPartitions } from "./recommend.ts";
+import type {
+  ConsumerGroupLag,
+  HourlyPoint,
+  RecordBytesInterval,
+  TopicMeasurement,
+} from "./measurement.ts";
+import type { ModelParams, PeakWindow } from "./params.ts";
+import { type Action, actionFor, keysKeptPct, recommend, type TermName } from "./recommend.ts";
 import { DAY_MS, effectiveStart, HOUR_MS } from "./window.ts";
 
 /** active: traffic in the window; empty: none; error: the topic could not be measured. */
@@ -19,11 +25,18 @@ export const WARNING_CODES = [
   "window_capped",
   "low_sample",
   "uncertain",
+  "idle_consumers",
+  "few_keys",
 ] as const;
 export type WarningCode = typeof WARNING_CODES[number];
 
 /** The busiest partition must exceed this multiple of the mean to be `skewed`. */
 export const SKEW_THRESHOLD = 2;
+
+/** In an hour, a partition with more than this multiple of the mean records is hot. */
+export const HOT_PARTITION_THRESHOLD = 2;
+/** Topics with fewer partitions have no hot partitions: one busy partition of two is half. */
+export const HOT_PARTITION_MIN_PARTITIONS = 3;
 
 /**
  * One topic's analysis; fields map 1:1 to the JSON report's topic fields (snake_case there).
@@ -63,9 +76,37 @@ export interface TopicResult {
   peakBytesPerSecond: number | null;
   /** Start of that hour; the earliest of equally busy hours. */
   peakHourStart: number | null;
-  /** Peak × REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR. */
+  /** The busiest hour's records / 3600 (by records: the earliest of equally busy hours). */
+  peakRecordsPerSecond: number | null;
+  /** The busiest minute inside the busiest hours: its start, records / 60 and bytes / 60. */
+  peakMinuteStart: number | null;
+  peakMinuteRecordsPerSecond: number | null;
+  peakMinuteBytesPerSecond: number | null;
+  /** The peak R and Rr were computed from: PEAK_WINDOW, or "hour" when no minute was measured. */
+  peakWindow: PeakWindow | null;
+  /** R: the peak bytes per second (of peakWindow) × REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR. */
   requiredBytesPerSecond: number | null;
+  /** Rr: the peak records per second (of peakWindow) × the factor. */
+  requiredRecordsPerSecond: number | null;
   recommendedPartitions: number | null;
+  /** The term that set recommendedPartitions, `+rounding` when rounding raised it. */
+  reason: string | null;
+  /** Every term's value (null where unset or not applicable). */
+  terms: Record<TermName, number | null> | null;
+  /** For an increase: the share of keys, in percent, that keep their partition. */
+  keysKeptPct: number | null;
+  /** Distinct keys among the sampled records (an estimate); null without keyed samples. */
+  distinctKeys: number | null;
+  /** The consumer groups with committed offsets on the topic; null when unknown. */
+  consumerGroups: ConsumerGroupLag[] | null;
+  /** Members of the largest of those groups; null when unknown or none. */
+  largestGroupMembers: number | null;
+  /** Σ lag over those groups; null when unknown. */
+  consumerLag: number | null;
+  /** Hours of the window in which some partition was hot; null when unknown. */
+  hotPartitionHours: number | null;
+  /** Whether any partition was hot in the window; null when unknown. */
+  hotPartitionIngress: boolean | null;
   /**
    * The recommendation with every hour's bytes scaled to avgRecordBytesLow / High (same
    * terms and rounding); both equal recommendedPartitions without an interval. `uncertain`
@@ -97,6 +138,7 @@ export function analyzeTopic(
   params: ModelParams,
   ctx: AnalyzeContext,
 ): TopicResult {
+  const groups = m.consumerGroups ?? null;
   const base = {
     topicName: m.topic,
     partitions: m.partitions,
@@ -104,7 +146,15 @@ export function analyzeTopic(
     retentionMs: m.retentionMs,
     windowEnd: m.windowEnd,
     consumerFanOut: m.fanOut ?? null,
+    consumerGroups: groups,
+    largestGroupMembers: groups && groups.length > 0
+      ? Math.max(...groups.map((g) => g.members))
+      : null,
+    consumerLag: groups && groups.every((g) => g.lag !== null)
+      ? groups.reduce((sum, g) => sum + g.lag!, 0)
+      : null,
   };
+  const idle = groups !== null && groups.some((g) => g.members > m.partitions);
   const problem = m.error ?? invalidMeasurement(m);
   if (problem !== null) {
     return {
@@ -133,6 +183,8 @@ export function analyzeTopic(
       recordsInWindow: 0,
       bytesInWindow: 0,
       avgPayloadBytes,
+      distinctKeys: m.distinctKeys ?? null,
+      warnings: idle ? ["idle_consumers"] : [],
       hourly: hourlySeries(m.hourly, m.windowStart, m.windowEnd),
     };
   }
@@ -141,25 +193,51 @@ export function analyzeTopic(
   let records = 0;
   let bytes = 0;
   let peak = hourly[0]!;
+  let peakByRecords = hourly[0]!;
   for (const h of hourly) {
     records += h.records;
     bytes += h.bytes;
     if (h.bytes > peak.bytes) peak = h;
+    if (h.records > peakByRecords.records) peakByRecords = h;
   }
   const avgRecordBytes = records > 0 ? bytes / records : null;
   const peakBytesPerSecond = peak.bytes / 3600;
-  const required = peakBytesPerSecond * params.requiredThroughputFactor;
-  const recommended = recommendPartitions(required, params, ctx.brokerCount);
+  const peakRecordsPerSecond = peakByRecords.records / 3600;
+  const minute = m.peakMinute ?? null;
+  const peakWindow: PeakWindow = params.peakWindow === "minute" && minute !== null
+    ? "minute"
+    : "hour";
+  const factor = params.requiredThroughputFactor;
+  const required = (peakWindow === "minute" ? minute!.bytes / 60 : peakBytesPerSecond) * factor;
+  const requiredRecords = (peakWindow === "minute" ? minute!.records / 60 : peakRecordsPerSecond) *
+    factor;
+  const demand = {
+    bytesPerSecond: required,
+    recordsPerSecond: requiredRecords,
+    largestGroup: base.largestGroupMembers,
+    brokerCount: ctx.brokerCount,
+    current: m.partitions,
+  };
+  const recommendation = recommend(demand, params);
+  const recommended = recommendation.partitions;
   const action = actionFor(recommended, m.partitions);
   const ends = intervalEnds(m.recordBytes ?? null, avgRecordBytes);
-  // Scaling every hour by one factor keeps the same peak hour, so scaling the required rate
-  // is scaling the peak's bytes; an end equal to the estimate gives the recommendation itself.
+  // Scaling every hour (and minute) by one factor keeps the same peaks, so scaling the
+  // required rate is scaling the peak's bytes; an end equal to the estimate gives the
+  // recommendation itself. Records are counted, not estimated: Rr does not move.
   const recommendedAt = (perRecord: number | null) =>
     perRecord === null || avgRecordBytes === null || perRecord === avgRecordBytes
       ? recommended
-      : recommendPartitions(required * (perRecord / avgRecordBytes), params, ctx.brokerCount);
+      : recommend({ ...demand, bytesPerSecond: required * (perRecord / avgRecordBytes) }, params)
+        .partitions;
   const recommendedLow = recommendedAt(ends.low);
   const recommendedHigh = recommendedAt(ends.high);
+  const distinctKeys = m.distinctKeys ?? null;
+  const keyed = m.sample !== null && m.sample.keyedRecords > 0;
+  const hotHours = hotPartitionHours(m, start);
+  const hotIngress = hotHours !== null && hotHours > 0
+    ? true
+    : m.hotPartitionIngress ?? (hotHours === null ? null : false);
 
   const warnings: WarningCode[] = [];
   if (action === "increase" && m.sample !== null && m.sample.keyedRecords > 0) {
@@ -173,6 +251,8 @@ export function analyzeTopic(
     warnings.push("low_sample");
   }
   if (recommendedLow !== recommendedHigh) warnings.push("uncertain");
+  if (idle) warnings.push("idle_consumers");
+  if (keyed && distinctKeys !== null && recommended > distinctKeys) warnings.push("few_keys");
 
   return {
     ...base,
@@ -189,8 +269,20 @@ export function analyzeTopic(
     avgBytesPerSecond: bytes / ((m.windowEnd - start) / 1000),
     peakBytesPerSecond,
     peakHourStart: peak.hourStart,
+    peakRecordsPerSecond,
+    peakMinuteStart: minute?.minuteStart ?? null,
+    peakMinuteRecordsPerSecond: minute ? minute.records / 60 : null,
+    peakMinuteBytesPerSecond: minute ? minute.bytes / 60 : null,
+    peakWindow,
     requiredBytesPerSecond: required,
+    requiredRecordsPerSecond: requiredRecords,
     recommendedPartitions: recommended,
+    reason: recommendation.reason,
+    terms: recommendation.terms,
+    keysKeptPct: action === "increase" ? keysKeptPct(m.partitions, recommended) : null,
+    distinctKeys,
+    hotPartitionHours: hotHours,
+    hotPartitionIngress: hotIngress,
     recommendedPartitionsLow: recommendedLow,
     recommendedPartitionsHigh: recommendedHigh,
     action,
@@ -212,8 +304,20 @@ function nothingMeasured() {
     avgBytesPerSecond: null,
     peakBytesPerSecond: null,
     peakHourStart: null,
+    peakRecordsPerSecond: null,
+    peakMinuteStart: null,
+    peakMinuteRecordsPerSecond: null,
+    peakMinuteBytesPerSecond: null,
+    peakWindow: null,
     requiredBytesPerSecond: null,
+    requiredRecordsPerSecond: null,
     recommendedPartitions: null,
+    reason: null,
+    terms: null,
+    keysKeptPct: null,
+    distinctKeys: null,
+    hotPartitionHours: null,
+    hotPartitionIngress: null,
     recommendedPartitionsLow: null,
     recommendedPartitionsHigh: null,
     action: null,
@@ -252,6 +356,27 @@ function hourlySeries(points: readonly HourlyPoint[], start: number, end: number
   return series;
 }
 
+/**
+ * Hours of [start, windowEnd) in which a partition's records exceed HOT_PARTITION_THRESHOLD ×
+ * the mean of the topic's partitions that hour (topics of at least
+ * HOT_PARTITION_MIN_PARTITIONS partitions). Null when the source has no per-partition hours.
+ */
+function hotPartitionHours(m: TopicMeasurement, start: number): number | null {
+  const perPartition = m.partitionHourly ?? null;
+  if (perPartition === null) return null;
+  if (m.partitions < HOT_PARTITION_MIN_PARTITIONS) return 0;
+  let hot = 0;
+  m.hourly.forEach((h, i) => {
+    if (h.hourStart < start || h.hourStart >= m.windowEnd) return;
+    const counts = perPartition.map((p) => p[i] ?? 0);
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total <= 0) return;
+    const mean = total / Math.max(m.partitions, counts.length);
+    if (counts.some((c) => c > HOT_PARTITION_THRESHOLD * mean)) hot++;
+  });
+  return hot;
+}
+
 /** max / mean of the per-partition counts; partitions the source left out count as zero. */
 function partitionSkew(counts: readonly number[] | null, partitions: number): number | null {
   if (counts === null || counts.length === 0) return null;
@@ -283,6 +408,24 @@ function invalidMeasurement(m: TopicMeasurement): string | null {
     }
     records += h.records;
     bytes += h.bytes;
+  }
+  const rows = m.partitionHourly ?? null;
+  if (rows !== null) {
+    if (rows.some((r) => r.length !== m.hourly.length)) {
+      return "invalid measurement: per-partition hours do not match the topic's hours";
+    }
+    if (rows.some((r) => r.some((n) => !(n >= 0 && Number.isFinite(n))))) {
+      return "invalid measurement: a per-partition hour has a negative or non-finite count";
+    }
+  }
+  const minute = m.peakMinute ?? null;
+  if (
+    minute !== null &&
+    (minute.minuteStart % 60_000 !== 0 || minute.minuteStart < s || minute.minuteStart >= e ||
+      !(minute.records >= 0 && minute.bytes >= 0 && Number.isFinite(minute.records + minute.bytes)))
+  ) {
+    return `invalid measurement: peak minute ${minute.minuteStart} is not a whole minute of ` +
+      "the window with counts ≥ 0";
   }
   return m.recordBytes
     ? invalidInterval(m.recordBytes, records > 0 ? bytes / records : null)

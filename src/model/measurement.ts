@@ -40,6 +40,26 @@ export interface RecordBytesInterval {
   high: number;
 }
 
+/** The busiest minute of a topic, found inside its busiest hours (model.md, Model v2). */
+export interface PeakMinute {
+  /** Start of the minute, epoch milliseconds, a whole UTC minute. */
+  minuteStart: number;
+  records: number;
+  /** Log bytes in the minute (sampling: records × the bytes-per-record estimate). */
+  bytes: number;
+}
+
+/** A consumer group with committed offsets on a topic (read-only: never joined). */
+export interface ConsumerGroupLag {
+  groupId: string;
+  /** The group's state as the coordinator reports it (Stable, Empty, …). */
+  state: string;
+  /** Members of the group now (0 for an Empty group). */
+  members: number;
+  /** Σ over the topic's partitions of log end − committed offset; null when unknown. */
+  lag: number | null;
+}
+
 export interface TopicMeasurement {
   topic: string;
   partitions: number;
@@ -53,6 +73,25 @@ export interface TopicMeasurement {
   hourly: HourlyPoint[];
   /** Records in the window per partition, for skew; null when the source cannot tell. */
   partitionRecords: number[] | null;
+  /**
+   * Records per partition per hour, `[partition][i]` for `hourly[i]`, for hot partitions;
+   * null or absent when the source cannot tell.
+   */
+  partitionHourly?: number[][] | null;
+  /** The busiest minute inside the busiest hours; null or absent when not measured. */
+  peakMinute?: PeakMinute | null;
+  /** Distinct keys among the sampled records (HyperLogLog); null or absent without a sample. */
+  distinctKeys?: number | null;
+  /**
+   * The consumer groups with committed offsets on the topic; null or absent when they could
+   * not be read (the credentials may not describe groups, or the source has no cluster).
+   */
+  consumerGroups?: ConsumerGroupLag[] | null;
+  /**
+   * Whether the cluster itself flagged a hot partition on the topic in the window (the
+   * Metrics API's `hot_partition_ingress`); null or absent when the source cannot tell.
+   */
+  hotPartitionIngress?: boolean | null;
   /** Null when the source does not sample records (metrics sources). */
   sample: SampleStats | null;
   /**

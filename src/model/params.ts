@@ -1,8 +1,15 @@
 // The recommendation model's tunables, in the model's own units (bytes, bytes per second).
 // Configuration maps environment variables and flags onto this; the model reads nothing else.
 
-/** How a recommended partition count is rounded after the throughput rule. */
-export type PartitionRounding = "none" | "power-of-two" | "broker-multiple";
+/** How a recommended partition count is rounded after its terms. */
+export type PartitionRounding =
+  | "none"
+  | "power-of-two"
+  | "broker-multiple"
+  | "multiple-of-current";
+
+/** Which peak R and Rr are computed from: the busiest hour's mean, or its busiest minute. */
+export type PeakWindow = "hour" | "minute";
 
 export interface ModelParams {
   /** SAMPLING_DAYS: the longest window analysed, in days. */
@@ -17,6 +24,16 @@ export interface ModelParams {
   consumerThroughputPerPartition: number;
   /** PRODUCER_THROUGHPUT_PER_PARTITION, bytes/s; null when unset, so only consumers bind. */
   producerThroughputPerPartition: number | null;
+  /** CONSUMER_RECORDS_PER_SECOND_PER_PARTITION: records one consumer processes; null when unset. */
+  consumerRecordsPerSecondPerPartition: number | null;
+  /** PRODUCER_RECORDS_PER_SECOND_PER_PARTITION: records one producer writes; null when unset. */
+  producerRecordsPerSecondPerPartition: number | null;
+  /** MIN_PARTITIONS_PER_BROKER: at least this many partitions per broker; null when unset. */
+  minPartitionsPerBroker: number | null;
+  /** PARTITIONS_FOR_LARGEST_GROUP: at least one partition per member of the largest group. */
+  partitionsForLargestGroup: boolean;
+  /** PEAK_WINDOW. */
+  peakWindow: PeakWindow;
   /** PARTITION_ROUNDING. */
   partitionRounding: PartitionRounding;
   /** Fewer sampled records than this (or than the window holds) earns `low_sample`. */
@@ -33,6 +50,11 @@ export const DEFAULT_MODEL_PARAMS: Readonly<ModelParams> = Object.freeze({
   requiredThroughputFactor: 3,
   consumerThroughputPerPartition: 10 * MIB,
   producerThroughputPerPartition: null,
+  consumerRecordsPerSecondPerPartition: null,
+  producerRecordsPerSecondPerPartition: null,
+  minPartitionsPerBroker: null,
+  partitionsForLargestGroup: false,
+  peakWindow: "hour",
   partitionRounding: "none",
   minSampleRecords: 100,
 });

@@ -46,6 +46,10 @@ export interface ClusterSummary {
   emptyTopicCount: number;
   /** error_topic_count: topics that could not be measured. */
   errorTopicCount: number;
+  /** hot_partition_ingress_count: topics with a hot partition in their window. */
+  hotPartitionIngressCount: number;
+  /** hot_partition_ingress_percentage: hot_partition_ingress_count / total_topics × 100. */
+  hotPartitionIngressPercentage: number;
 }
 
 /** Summarises one cluster's results. Ratios with a zero denominator are 0, as in the reference. */
@@ -59,9 +63,11 @@ export function summarizeCluster(results: readonly TopicResult[]): ClusterSummar
   let partitionsBeyondNeed = 0;
   const actions = { increase: 0, keep: 0, over_partitioned: 0 };
   const statuses = { active: 0, empty: 0, error: 0 };
+  let hot = 0;
 
   for (const r of results) {
     statuses[r.status]++;
+    if (r.hotPartitionIngress === true) hot++;
     totalPartitions += r.partitions;
     totalRecords += r.recordsInWindow ?? 0;
     if (r.status !== "active" || r.recommendedPartitions === null || r.action === null) continue;
@@ -93,6 +99,8 @@ export function summarizeCluster(results: readonly TopicResult[]): ClusterSummar
     topicsOverPartitioned: actions.over_partitioned,
     emptyTopicCount: statuses.empty,
     errorTopicCount: statuses.error,
+    hotPartitionIngressCount: hot,
+    hotPartitionIngressPercentage: percent(hot, totalTopics),
   };
 }
 
@@ -167,6 +175,8 @@ export function summaryStats(summary: ClusterSummary, run: RunStats): SummarySta
     ["topics_over_partitioned", summary.topicsOverPartitioned],
     ["empty_topic_count", summary.emptyTopicCount],
     ["error_topic_count", summary.errorTopicCount],
+    ["hot_partition_ingress_count", summary.hotPartitionIngressCount],
+    ["hot_partition_ingress_percentage", summary.hotPartitionIngressPercentage],
   ];
   return rows.flatMap(([stat, value]) => value === null ? [] : [{ stat, value }]);
 }

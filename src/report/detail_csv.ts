@@ -54,6 +54,24 @@ const NEW_COLUMNS: readonly Column[] = [
   ["avg_record_bytes_high", (t) => numberCell(t.avgRecordBytesHigh, 1)],
   ["recommended_partitions_low", (t) => numberCell(t.recommendedPartitionsLow, 0)],
   ["recommended_partitions_high", (t) => numberCell(t.recommendedPartitionsHigh, 0)],
+  // Model v2.
+  ["reason", (t) => textCell(t.reason)],
+  ["peak_records_per_second", (t) => numberCell(t.peakRecordsPerSecond, 3)],
+  ["peak_minute_start", (t) => time(t.peakMinuteStart)],
+  ["peak_minute_records_per_second", (t) => numberCell(t.peakMinuteRecordsPerSecond, 3)],
+  ["peak_minute_bytes_per_second", (t) => numberCell(t.peakMinuteBytesPerSecond, 1)],
+  ["peak_window", (t) => textCell(t.peakWindow)],
+  ["required_records_per_second", (t) => numberCell(t.requiredRecordsPerSecond, 3)],
+  ["keys_kept_pct", (t) => numberCell(t.keysKeptPct, 1)],
+  ["distinct_keys", (t) => numberCell(t.distinctKeys, 0)],
+  ["consumer_groups", (t) => numberCell(t.consumerGroups?.length ?? null, 0)],
+  ["largest_group_members", (t) => numberCell(t.largestGroupMembers, 0)],
+  ["consumer_lag", (t) => numberCell(t.consumerLag, 0)],
+  ["hot_partition_hours", (t) => numberCell(t.hotPartitionHours, 0)],
+  [
+    "hot_partition_ingress",
+    (t) => textCell(t.hotPartitionIngress === null ? null : t.hotPartitionIngress ? "yes" : "no"),
+  ],
 ];
 
 /** The reference tool's detail columns, in its order; the report starts with exactly these. */

@@ -5,7 +5,9 @@
 import type {
   Action,
   ClusterSummary,
+  ConsumerGroupLag,
   Method,
+  TermName,
   TopicResult,
   TopicStatus,
   WarningCode,
@@ -52,6 +54,32 @@ export interface JsonTopic {
   skew: number | null;
   /** Bytes consumed ÷ bytes produced, all consumer groups together (Metrics API); never used for sizing. */
   consumer_fan_out: number | null;
+  // Model v2 (added in schema version 1; new fields only, none changed).
+  /** The busiest hour's records per second (by records). */
+  peak_records_per_second: number | null;
+  /** The busiest minute inside the busiest hours; null when not measured. */
+  peak_minute_start: string | null;
+  peak_minute_records_per_second: number | null;
+  peak_minute_bytes_per_second: number | null;
+  /** Which peak required_* were computed from: PEAK_WINDOW, or "hour" without a minute. */
+  peak_window: "hour" | "minute" | null;
+  required_records_per_second: number | null;
+  /** The term that set recommended_partitions (`+rounding` when rounding raised it). */
+  reason: string | null;
+  /** Every term's value, null where its setting is unset or it does not apply. */
+  terms: Record<TermName, number | null> | null;
+  /** For an increase: percent of keys that keep their partition. */
+  keys_kept_pct: number | null;
+  /** Distinct keys among the sampled records (HyperLogLog estimate). */
+  distinct_keys: number | null;
+  /** Consumer groups with committed offsets on the topic; null when they could not be read. */
+  consumer_groups:
+    | { group_id: string; state: string; members: number; lag: number | null }[]
+    | null;
+  largest_group_members: number | null;
+  consumer_lag: number | null;
+  hot_partition_hours: number | null;
+  hot_partition_ingress: boolean | null;
   hourly: JsonHourlyPoint[];
 }
 
@@ -75,6 +103,8 @@ export interface JsonSummary {
   topics_over_partitioned: number;
   empty_topic_count: number;
   error_topic_count: number;
+  hot_partition_ingress_count: number;
+  hot_partition_ingress_percentage: number;
 }
 
 export interface JsonReport {
@@ -86,6 +116,8 @@ export interface JsonReport {
   parameters: Record<string, ParameterValue>;
   topics: JsonTopic[];
   summary: JsonSummary;
+  /** What to know about the whole cluster (e.g. consumer groups that could not be read). */
+  notes: string[];
   /** Why the cluster could not be analysed; null when it was. */
   error: string | null;
 }
@@ -101,6 +133,7 @@ export function toJsonReport(report: ClusterReport): JsonReport {
     parameters: copyParameters(report.parameters),
     topics: topicsByName(report.topics).map(jsonTopic),
     summary: jsonSummary(report.summary),
+    notes: [...report.notes],
     error: report.error,
   };
 }
@@ -145,6 +178,21 @@ function jsonTopic(t: TopicResult): JsonTopic {
     warnings: [...t.warnings],
     skew: t.skew,
     consumer_fan_out: t.consumerFanOut,
+    peak_records_per_second: t.peakRecordsPerSecond,
+    peak_minute_start: t.peakMinuteStart === null ? null : isoTime(t.peakMinuteStart),
+    peak_minute_records_per_second: t.peakMinuteRecordsPerSecond,
+    peak_minute_bytes_per_second: t.peakMinuteBytesPerSecond,
+    peak_window: t.peakWindow,
+    required_records_per_second: t.requiredRecordsPerSecond,
+    reason: t.reason,
+    terms: t.terms === null ? null : { ...t.terms },
+    keys_kept_pct: t.keysKeptPct,
+    distinct_keys: t.distinctKeys,
+    consumer_groups: t.consumerGroups === null ? null : t.consumerGroups.map(jsonGroup),
+    largest_group_members: t.largestGroupMembers,
+    consumer_lag: t.consumerLag,
+    hot_partition_hours: t.hotPartitionHours,
+    hot_partition_ingress: t.hotPartitionIngress,
     hourly: t.hourly.map((h) => ({
       hour_start: isoTime(h.hourStart),
       records: h.records,
@@ -173,5 +221,11 @@ function jsonSummary(s: ClusterSummary): JsonSummary {
     topics_over_partitioned: s.topicsOverPartitioned,
     empty_topic_count: s.emptyTopicCount,
     error_topic_count: s.errorTopicCount,
+    hot_partition_ingress_count: s.hotPartitionIngressCount,
+    hot_partition_ingress_percentage: s.hotPartitionIngressPercentage,
   };
+}
+
+function jsonGroup(g: ConsumerGroupLag) {
+  return { group_id: g.groupId, state: g.state, members: g.members, lag: g.lag };
 }

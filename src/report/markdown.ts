@@ -1,7 +1,7 @@
 // A short Markdown report for people (a pull request comment, a CI job summary): topics
 // that need more partitions first, then the rest. Pure: a report in, Markdown text out.
 
-import type { TopicResult } from "../model/mod.ts";
+import { isPolicyReason, type TopicResult } from "../model/mod.ts";
 import { fixed, isoTime, methodLabel, MIB, partitionRange } from "./_format.ts";
 import type { ClusterReport } from "./types.ts";
 
@@ -27,9 +27,17 @@ export function renderMarkdown(report: ClusterReport): string {
   if (report.error !== null) {
     lines.push(`**The cluster could not be analysed:** ${escapeMd(report.error)}`, "");
   }
+  for (const note of report.notes) lines.push(`Note: ${escapeMd(note)}`, "");
+  const forPolicy =
+    report.topics.filter((t) => t.action === "increase" && isPolicyReason(t.reason)).length;
   lines.push(
     `${s.totalTopics} topics: ${s.topicsToIncrease} need more partitions ` +
-      `(${s.partitionsToAdd} to add), ${s.topicsToKeep} keep their count, ` +
+      `(${s.partitionsToAdd} to add${
+        forPolicy > 0
+          ? `; ${forPolicy} of them only to reach a policy floor, reason ` +
+            "`minimum` or `brokers`"
+          : ""
+      }), ${s.topicsToKeep} keep their count, ` +
       `${s.topicsOverPartitioned} have more than they need, ${s.emptyTopicCount} empty, ` +
       `${s.errorTopicCount} failed.`,
     "",
@@ -37,8 +45,8 @@ export function renderMarkdown(report: ClusterReport): string {
   if (report.topics.length === 0) return lines.join("\n") + "\n";
 
   lines.push(
-    "| Topic | Partitions | Peak MB/s | Action | Warnings |",
-    "| --- | ---: | ---: | --- | --- |",
+    "| Topic | Partitions | Peak MB/s | Action | Reason | Warnings |",
+    "| --- | ---: | ---: | --- | --- | --- |",
   );
   for (const t of ordered(report.topics)) {
     const partitions = t.recommendedPartitions === null
@@ -46,9 +54,20 @@ export function renderMarkdown(report: ClusterReport): string {
       : `${t.partitions} → ${t.recommendedPartitions}${partitionRange(t)}`;
     const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
     const action = t.status === "error" ? `error: ${t.error ?? "unknown"}` : t.action ?? t.status;
+    const reason = t.reason === null ? "" : escapeMd(t.reason);
     lines.push(
-      `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${escapeMd(action)} | ` +
+      `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${escapeMd(action)} | ${reason} | ` +
         `${t.warnings.join(", ")} |`,
+    );
+  }
+  if (report.topics.some((t) => t.reason !== null)) {
+    lines.push(
+      "",
+      "Reason: the limit that set the count. `minimum` is `MIN_RECOMMENDED_PARTITIONS` and " +
+        "`brokers` `MIN_PARTITIONS_PER_BROKER`, policy floors rather than traffic; " +
+        "`consumer_bytes`, `producer_bytes`, `consumer_records` and `producer_records` are " +
+        "the peak × the factor over what one partition carries; `consumer_group` the " +
+        "largest consumer group's members; `+rounding` that `PARTITION_ROUNDING` raised it.",
     );
   }
   if (report.topics.some((t) => partitionRange(t) !== "")) {

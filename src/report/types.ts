@@ -20,6 +20,8 @@ export interface ClusterReport {
   summary: ClusterSummary;
   /** Run settings and elapsed time for the summary report's rows. */
   run: RunStats;
+  /** What the reader should know about the whole cluster (e.g. groups not readable). */
+  notes: string[];
   /** Why the cluster as a whole could not be analysed (e.g. unreachable); null when fine. */
   error: string | null;
   /** The cluster failed because a key or password was refused (a configuration problem). */

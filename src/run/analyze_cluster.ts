@@ -8,6 +8,7 @@
 import { inLanes } from "../in_lanes.ts";
 import type { Settings } from "../config/types.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
+import { type GroupsRead, readConsumerGroups } from "../kafka/consumer_groups.ts";
 import { type KafkaConnection, tuningFor } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
@@ -132,9 +133,23 @@ export async function analyzeCluster(
           chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight)),
       )
       : [plan.topics];
+    // Consumer groups are read while the first chunks are measured (read only; with Kafka).
+    const groups: Promise<GroupsRead | null> = kafka
+      ? readConsumerGroups(kafka, plan.topics.map((t) => t.name)).catch((e) => ({
+        byTopic: null,
+        note: `consumer groups could not be read: ${describeError(e)}`,
+      }))
+      : Promise.resolve(null);
     const results = new Map<string, TopicResult>();
     await inLanes(chunks, inFlight, async (chunk) => {
-      for (const m of await measure(chunk)) {
+      const measured = await measure(chunk);
+      const read = await groups;
+      for (const measuredTopic of measured) {
+        // A replayed measurement keeps the groups it was saved with.
+        const m = read === null ? measuredTopic : {
+          ...measuredTopic,
+          consumerGroups: read.byTopic?.get(measuredTopic.topic) ?? null,
+        };
         measurements.push(m);
         const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
         results.set(r.topicName, r);
@@ -142,6 +157,8 @@ export async function analyzeCluster(
       }
     });
     await measure.done?.();
+    const note = (await groups)?.note ?? null;
+    if (note !== null) options.log?.(note);
     const topics = plan.topics.flatMap((t) => results.get(t.name) ?? []);
     return {
       measurements,
@@ -151,6 +168,7 @@ export async function analyzeCluster(
         topics,
         summary: summarizeCluster(topics),
         run: runStats(settings, (now() - started) / 3_600_000),
+        notes: note === null ? [] : [note],
         error: null,
         credentialsRefused: false,
       },
@@ -165,6 +183,7 @@ export async function analyzeCluster(
         topics: [],
         summary: summarizeCluster([]),
         run: runStats(settings, (now() - started) / 3_600_000),
+        notes: [],
         error: describeError(e),
       },
     };

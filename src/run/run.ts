@@ -274,7 +274,8 @@ function topicLine(r: TopicResult): string {
       const range = low !== high ? ` (${low}–${high})` : "";
       return `${r.topicName}: ${r.recordsInWindow} records in ${fmt(r.windowDays ?? 0, 2)} days, ` +
         `peak ${rate(r.peakBytesPerSecond ?? 0)} at ${iso(r.peakHourStart ?? 0)}, ` +
-        `${r.partitions} → ${r.recommendedPartitions}${range} partitions: ${r.action}${warn}`;
+        `${r.partitions} → ${r.recommendedPartitions}${range} partitions: ${r.action} ` +
+        `(${r.reason})${warn}`;
     }
   }
 }

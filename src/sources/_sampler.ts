@@ -19,6 +19,7 @@
 // SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many reads found nothing;
 // SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES stops a topic's sampling after that many reads
 // failed.
+import { KeySketch } from "../kafka/key_sketch.ts";
 import type { SamplingLimits } from "./source.ts";
 import { describeError } from "../describe_error.ts";
 import { isRetriableCode, PartitionError, RequestTimeoutError } from "../kafka/errors.ts";
@@ -49,6 +50,8 @@ export interface SampleTarget extends LeaderPartition {
 
 export interface TopicSample {
   stats: SampleStats;
+  /** The distinct keys among the inspected records. */
+  keys: KeySketch;
   /** Log bytes per record with its interval; null when no batch could be read. */
   recordBytes: RecordBytesEstimate | null;
   /** Partition reads answered by the broker. */
@@ -213,6 +216,7 @@ function topicStates(targets: readonly SampleTarget[], options: SamplerOptions):
             payloadBytes: 0,
             keyedRecords: 0,
           },
+          keys: new KeySketch(),
           recordBytes: null,
           fetches: 0,
           nulls: 0,
@@ -481,12 +485,16 @@ class Reader {
       stats.records += b.recordCount;
       stats.payloadBytes += b.payloadBytes;
       stats.keyedRecords += b.keyedRecords;
+      for (const r of b.records) if (r.key !== null) t.sample.keys.add(r.key);
       return;
     }
     for (const r of b.records.slice(0, left)) {
       stats.records++;
       stats.payloadBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + r.headerBytes;
-      if (r.key !== null) stats.keyedRecords++;
+      if (r.key !== null) {
+        stats.keyedRecords++;
+        t.sample.keys.add(r.key);
+      }
     }
   }
 

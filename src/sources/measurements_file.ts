@@ -5,7 +5,7 @@
 //
 // {
 //   "format": "kafka-partition-recommender measurements",
-//   "version": 1,
+//   "version": 2,
 //   "tool_version": "0.1.0",
 //   "analysis_time": "2026-11-30T12:00:00.000Z",  // T0 of the run that measured
 //   "method": "sampling",                          // how it measured
@@ -21,6 +21,12 @@
 //                   "keyed_records" } | null,      // what a record sample read
 //       "record_bytes": { "low": 395.2, "high": 404.9 } | null,  // bytes-per-record interval
 //       "fan_out": 2.0 | null,                     // bytes consumed ÷ produced
+//       // version 2 on (absent in version 1, read as unknown):
+//       "partition_hourly": [[…], …] | null,       // records per partition per hour
+//       "peak_minute": { "minute_start", "records", "bytes" } | null,
+//       "distinct_keys": 37 | null,                // distinct keys in the sample
+//       "consumer_groups": [{ "group_id", "state", "members", "lag" }] | null,
+//       "hot_partition_ingress": true | null,      // the cluster's own hot-partition flag
 //       "error": null                              // why the topic could not be measured
 //     }]
 //   }]
@@ -30,7 +36,9 @@ import type { Method, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS } from "../model/window.ts";
 
 export const MEASUREMENTS_FORMAT = "kafka-partition-recommender measurements";
-export const MEASUREMENTS_VERSION = 1;
+export const MEASUREMENTS_VERSION = 2;
+/** Versions this release reads: 1 lacks Model v2's fields, which then stay unknown. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface SavedCluster {
   clusterId: string;
@@ -83,6 +91,22 @@ export function renderMeasurements(run: SavedRun): string {
           },
           record_bytes: m.recordBytes ?? null,
           fan_out: m.fanOut ?? null,
+          partition_hourly: m.partitionHourly ?? null,
+          peak_minute: m.peakMinute
+            ? {
+              minute_start: new Date(m.peakMinute.minuteStart).toISOString(),
+              records: m.peakMinute.records,
+              bytes: m.peakMinute.bytes,
+            }
+            : null,
+          distinct_keys: m.distinctKeys ?? null,
+          consumer_groups: m.consumerGroups?.map((g) => ({
+            group_id: g.groupId,
+            state: g.state,
+            members: g.members,
+            lag: g.lag,
+          })) ?? null,
+          hot_partition_ingress: m.hotPartitionIngress ?? null,
           error: m.error,
         })),
       })),
@@ -100,7 +124,7 @@ const count = z.number().finite().nonnegative();
 
 const fileSchema = z.object({
   format: z.literal(MEASUREMENTS_FORMAT),
-  version: z.literal(MEASUREMENTS_VERSION),
+  version: z.number().int(),
   tool_version: z.string(),
   analysis_time: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
   method: z.enum(["sampling", "metrics_api", "prometheus", "replay"]),
@@ -127,6 +151,21 @@ const fileSchema = z.object({
       }).nullable(),
       record_bytes: z.object({ low: count, high: count }).nullable(),
       fan_out: count.nullable(),
+      // Version 2 on.
+      partition_hourly: z.array(z.array(count)).nullable().optional(),
+      peak_minute: z.object({
+        minute_start: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+        records: count,
+        bytes: count,
+      }).nullable().optional(),
+      distinct_keys: count.nullable().optional(),
+      consumer_groups: z.array(z.object({
+        group_id: z.string(),
+        state: z.string(),
+        members: z.number().int().nonnegative(),
+        lag: count.nullable(),
+      })).nullable().optional(),
+      hot_partition_ingress: z.boolean().nullable().optional(),
       error: z.string().nullable(),
     })),
   })),
@@ -154,10 +193,10 @@ export function parseMeasurements(text: string, name: string): SavedRun {
     );
   }
   const version = (json as { version?: unknown }).version;
-  if (version !== MEASUREMENTS_VERSION) {
+  if (typeof version !== "number" || !READABLE_VERSIONS.includes(version)) {
     throw new MeasurementsFileError(
       `${name} is version ${String(version)} of the measurements format; this release reads ` +
-        `version ${MEASUREMENTS_VERSION}`,
+        `versions ${READABLE_VERSIONS.join(" and ")}`,
     );
   }
   const parsed = fileSchema.safeParse(json);
@@ -199,6 +238,22 @@ export function parseMeasurements(text: string, name: string): SavedRun {
         },
         recordBytes: t.record_bytes,
         fanOut: t.fan_out,
+        partitionHourly: t.partition_hourly ?? null,
+        peakMinute: t.peak_minute
+          ? {
+            minuteStart: t.peak_minute.minute_start,
+            records: t.peak_minute.records,
+            bytes: t.peak_minute.bytes,
+          }
+          : null,
+        distinctKeys: t.distinct_keys ?? null,
+        consumerGroups: t.consumer_groups?.map((g) => ({
+          groupId: g.group_id,
+          state: g.state,
+          members: g.members,
+          lag: g.lag,
+        })) ?? null,
+        hotPartitionIngress: t.hot_partition_ingress ?? null,
         error: t.error,
       })),
     })),

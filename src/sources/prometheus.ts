@@ -123,20 +123,43 @@ async function hourly(
 }
 
 /** topic → records per partition over the hours from `from`. */
+/** topic → partition → hour start → records, for the hours from each topic's window start. */
 function perPartition(series: readonly Series[], q: FamilyQueries, from: Map<string, number>) {
-  const out = new Map<string, number[]>();
+  const out = new Map<string, Map<number, Map<number, number>>>();
   for (const s of series) {
     const topic = s.metric[q.topicLabel];
     const partition = Number(s.metric[q.partitionLabel!]);
     if (topic === undefined || !Number.isInteger(partition)) continue;
     const start = from.get(topic);
     if (start === undefined) continue;
-    const counts = out.get(topic) ?? [];
-    counts[partition] = (counts[partition] ?? 0) +
-      s.values.filter(([t]) => t * 1000 - HOUR_MS >= start).reduce((n, [, v]) => n + whole(v), 0);
-    out.set(topic, counts);
+    const partitions = out.get(topic) ?? new Map<number, Map<number, number>>();
+    const hours = partitions.get(partition) ?? new Map<number, number>();
+    for (const [t, v] of s.values) {
+      const hourStart = t * 1000 - HOUR_MS;
+      if (hourStart >= start) hours.set(hourStart, (hours.get(hourStart) ?? 0) + whole(v));
+    }
+    partitions.set(partition, hours);
+    out.set(topic, partitions);
   }
   return out;
+}
+
+/** A topic's records per partition, in the window and per hour; null where unknown. */
+function partitionCounts(
+  hours: Map<number, Map<number, number>> | undefined,
+  partitions: number,
+  points: readonly HourlyPoint[],
+): Pick<TopicMeasurement, "partitionRecords" | "partitionHourly"> {
+  if (hours === undefined) return { partitionRecords: null, partitionHourly: null };
+  const count = Math.max(partitions, ...[...hours.keys()].map((p) => p + 1));
+  const partitionHourly = Array.from(
+    { length: count },
+    (_, p) => points.map((h) => hours.get(p)?.get(h.hourStart) ?? 0),
+  );
+  return {
+    partitionRecords: partitionHourly.map((row) => row.reduce((a, b) => a + b, 0)),
+    partitionHourly,
+  };
 }
 
 /** Counts arrive as floats; one within rounding of a whole number is that number. */
@@ -216,7 +239,7 @@ async function measure(
     return {
       ...measurementHeader(t, w),
       hourly: points,
-      partitionRecords: byPartition?.get(t.name)?.map((n) => n ?? 0) ?? null,
+      ...partitionCounts(byPartition?.get(t.name), t.leaders.length, points),
       sample: sample?.stats ?? null,
       recordBytes: sample?.recordBytes
         ? { low: sample.recordBytes.low, high: sample.recordBytes.high }

@@ -39,11 +39,18 @@ export function create(spec: SourceSpec): Promise<Source> {
 export function lastDays(m: TopicMeasurement, days: number): TopicMeasurement {
   const start = m.windowEnd - days * DAY_MS;
   if (m.windowStart >= start || m.error !== null) return m;
+  const first = m.hourly.findIndex((h) => h.hourStart >= start);
+  const from = first === -1 ? m.hourly.length : first;
+  const partitionHourly = m.partitionHourly?.map((row) => row.slice(from)) ?? null;
+  const minute = m.peakMinute ?? null;
   return {
     ...m,
     windowStart: start,
-    hourly: m.hourly.filter((h) => h.hourStart >= start),
-    // The per-partition counts were of the whole saved window.
-    partitionRecords: null,
+    hourly: m.hourly.slice(from),
+    partitionHourly,
+    // The window counts come from the hours kept, where the saved run had them per hour.
+    partitionRecords: partitionHourly?.map((row) => row.reduce((a, b) => a + b, 0)) ?? null,
+    // A peak minute of the hours cut off is no longer this window's.
+    peakMinute: minute !== null && minute.minuteStart >= start ? minute : null,
   };
 }

@@ -4,6 +4,17 @@
 // a bounded sample of record batches read by offset with no consumer group. Returns the same
 // TopicMeasurement as every other source. A topic fails only when one of its own partitions
 // stays unreachable; its neighbours in the chunk are measured all the same.
+//
+// Also per topic: records per partition per hour (`partitionHourly`, the differences of the
+// same hour-boundary offsets, so they add up to `hourly` exactly), and the busiest minute of
+// its PEAK_MINUTE_TOP_HOURS busiest hours (`peakMinute`: offsets at every minute boundary of
+// those hours, kafka/minute_offsets.ts; bytes = records × the bytes-per-record estimate the
+// hourly bytes use). The minutes are looked up while the sample is read. A topic whose minutes
+// could not be read (a partition unreachable by then) is still measured, without a peak
+// minute (null), as is an empty one. A compacted topic's minutes are as approximate as its
+// hours: writes compaction removed count in the minute of the next surviving record (within
+// the same hour, since the minutes of an hour add up to its count).
+import { KeySketch } from "../kafka/key_sketch.ts";
 import type { SamplingLimits } from "./source.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
 import { tuningFor } from "../kafka/connection.ts";
@@ -11,7 +22,14 @@ import type { Source, SourceDeps, SourceSpec } from "./source.ts";
 import { type BrokerNode, type LeaderPartition, partitionKey } from "../kafka/types.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import { LATEST } from "../kafka/list_offsets.ts";
-import type { HourlyPoint, TopicMeasurement } from "../model/measurement.ts";
+import {
+  countsPerMinute,
+  type MinuteOffsets,
+  minuteOffsets,
+  type MinuteRequest,
+} from "../kafka/minute_offsets.ts";
+import { busiestMinute, topHours } from "./peak_minute.ts";
+import type { HourlyPoint, PeakMinute, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS, type Window } from "../model/window.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { type SampleTarget, sampleTopics, type TopicSample } from "./_sampler.ts";
@@ -95,6 +113,7 @@ export async function measureBySampling(
 
   const targets: SampleTarget[] = [];
   const censuses = new Map<string, TopicSample>();
+  const minuteRequests: MinuteRequest[] = [];
   const counted = measurable.map(({ t, partitions }) => {
     const w = completeHours(windows.get(t.name)!, earliest, partitions, offsets, logStarts);
     const first = (w.start - earliest) / HOUR_MS;
@@ -105,6 +124,27 @@ export async function measureBySampling(
       mine.push({ ...p, startOffset: o[first] ?? 0n, endOffset: o[last] ?? 0n });
       return countsBetween(o.slice(first));
     });
+    const hours = (w.end - w.start) / HOUR_MS;
+    const records = Array.from(
+      { length: hours },
+      (_, i) => perPartition.reduce((s, c) => s + (c[i] ?? 0), 0),
+    );
+    // The busiest hours, searched minute by minute (none for an empty topic).
+    const top = topHours(records);
+    for (const p of partitions) {
+      const key = partitionKey(p.topic, p.partition);
+      const o = offsets.get(key) ?? [];
+      const read = wholeReads.get(key);
+      minuteRequests.push({
+        partition: p,
+        hours: top.map((i) => ({
+          hourStart: w.start + i * HOUR_MS,
+          start: o[first + i] ?? 0n,
+          end: o[first + i + 1] ?? 0n,
+        })),
+        ...(read && read.records > 0 ? { bytesPerRecord: read.bytes / read.records } : {}),
+      });
+    }
     // Every partition read whole to count its hours, and from the window's start: no sample
     // is needed.
     const fromStart = partitions.every((p) => {
@@ -114,25 +154,23 @@ export async function measureBySampling(
     const census = fromStart ? fromWholeReads(mine, wholeReads, options.limits.batchSize) : null;
     if (census) censuses.set(t.name, census);
     else targets.push(...mine);
-    return { t, w, perPartition };
+    return { t, w, perPartition, records, top, partitions };
   });
 
-  const samples = new Map([
-    ...censuses,
-    ...await sampleTopics(cluster, targets, {
+  // The minutes are looked up while the sample is read; they never fail a topic.
+  const [sampled, minutes] = await Promise.all([
+    sampleTopics(cluster, targets, {
       limits: options.limits,
       ...(options.random ? { random: options.random } : {}),
     }),
+    minuteOffsets(cluster, minuteRequests.filter((r) => r.hours.length > 0))
+      .catch((): MinuteOffsets => ({ offsets: new Map(), failed: new Map() })),
   ]);
+  const samples = new Map([...censuses, ...sampled]);
 
   return [
     ...failed,
-    ...counted.map(({ t, w, perPartition }): TopicMeasurement => {
-      const hours = (w.end - w.start) / HOUR_MS;
-      const records = Array.from(
-        { length: hours },
-        (_, i) => perPartition.reduce((s, c) => s + (c[i] ?? 0), 0),
-      );
+    ...counted.map(({ t, w, perPartition, records, top, partitions }): TopicMeasurement => {
       const total = records.reduce((s, n) => s + n, 0);
       const sample = samples.get(t.name) ?? null;
       const stats = sample?.stats ?? null;
@@ -151,12 +189,37 @@ export async function measureBySampling(
         ...measurementHeader(t, w),
         hourly,
         partitionRecords: perPartition.map((c) => c.reduce((s, n) => s + n, 0)),
+        partitionHourly: perPartition,
+        peakMinute: peakMinuteOf(w.start, top, partitions, minutes, perRecord),
         sample: stats,
         recordBytes: estimate === null ? null : { low: estimate.low, high: estimate.high },
+        distinctKeys: stats !== null && stats.keyedRecords > 0 ? sample!.keys.estimate() : null,
         error: null,
       };
     }),
   ];
+}
+
+/**
+ * The busiest minute of a topic's top hours (indices into its window's hours) from its
+ * partitions' minute-boundary offsets; null without records, or when a partition's minutes
+ * could not be read.
+ */
+function peakMinuteOf(
+  windowStart: number,
+  top: readonly number[],
+  partitions: readonly LeaderPartition[],
+  minutes: MinuteOffsets,
+  bytesPerRecord: number,
+): PeakMinute | null {
+  if (top.length === 0) return null;
+  const perMinute = top.map(() => new Array<number>(60).fill(0));
+  for (const p of partitions) {
+    const grid = minutes.offsets.get(partitionKey(p.topic, p.partition));
+    if (!grid || grid.length !== top.length) return null;
+    grid.forEach((o, j) => countsPerMinute(o).forEach((n, m) => perMinute[j]![m]! += n));
+  }
+  return busiestMinute(top.map((i) => windowStart + i * HOUR_MS), perMinute, bytesPerRecord);
 }
 
 /**
@@ -221,6 +284,7 @@ function fromWholeReads(
       payloadBytes: sum((r) => r.payloadBytes) * share,
       keyedRecords: Math.round(sum((r) => r.keyedRecords) * share),
     },
+    keys: reads.reduce((all, r) => (all.merge(r.keys), all), new KeySketch()),
     recordBytes: { ...recordBytes, points: reads.length },
     fetches: 0,
     nulls: 0,

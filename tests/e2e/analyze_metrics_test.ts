@@ -1,6 +1,8 @@
 // End to end with the Metrics API method: topics and partitions from the real broker, hourly
 // traffic from the local Metrics API emulator serving the same declared workload. Checked
-// against the profile's ground truth and against the sampling method's recommendations.
+// against the profile's ground truth and against the sampling method's recommendations; the
+// busiest minute (PT1M inside each topic's 3 busiest hours) and hot_partition_ingress against
+// the record plan's own minutes and partitions.
 import { join } from "node:path";
 import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "../assert.ts";
 import { kafkaCredentials, runCli } from "../support/cli.ts";
@@ -8,6 +10,11 @@ import { localBroker, plaintextConnection, seedFresh } from "../support/testbed.
 import { startEmulator } from "../../dev/metrics_api/emulator.ts";
 import { topicTruth } from "../../dev/workload/ground_truth.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
+import {
+  expectedPeakMinute,
+  hotPartitionHours,
+  minuteDataHeldFrom,
+} from "../support/metrics_truth.ts";
 import { DEMO_PROFILE_URL, type WorkloadProfile } from "../../dev/workload/profile.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
 import { logBytesPerRecord } from "../support/broker_log.ts";
@@ -35,7 +42,27 @@ async function logBytesPerTopic(cluster: KafkaCluster, dataDir: string, profile:
   return out;
 }
 
-Deno.test("analyze --method metrics-api: ground truth, same recommendations as sampling, 3 requests", async (t) => {
+/** The query of a recorded emulator request. */
+type Body = {
+  aggregations: { metric: string }[];
+  granularity: string;
+  intervals: string[];
+  filter: unknown;
+};
+const bodyOf = (r: { body: unknown }) => r.body as Body;
+const metricOf = (r: { body: unknown }) => bodyOf(r).aggregations[0]!.metric.split("/")[1];
+const hourOf = (r: { body: unknown }) => Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!);
+
+/** The topics a PT1M query's filter names (EQ, or an OR of EQs under the cluster's AND). */
+type Filter = { op: string; value?: string; filters?: Filter[] };
+function filteredTopics(r: { body: unknown }): string[] | null {
+  const f = bodyOf(r).filter as Filter;
+  const inner = f.op === "AND" ? f.filters![1]! : null;
+  if (inner === null) return null;
+  return (inner.op === "OR" ? inner.filters! : [inner]).map((e) => e.value!).sort();
+}
+
+Deno.test("analyze --method metrics-api: ground truth, same recommendations as sampling, 4 + 2 × H requests", async (t) => {
   const info = await localBroker();
   const seeded = await seedFresh(DEMO_PROFILE_URL, "met");
   const admin = new KafkaCluster(plaintextConnection(info));
@@ -47,8 +74,9 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
     apiKey: KEY,
     apiSecret: SECRET,
     bytesPerRecord,
-    // Enough for every run below inside one minute (the rate-limited case has its own test).
-    rateLimitPerMinute: 30,
+    // Enough for every run below inside one minute (the rate-limited case has its own test):
+    // the API's own ~300 a minute.
+    rateLimitPerMinute: 300,
   });
   const credentials = kafkaCredentials([{
     kafka_cluster_id: "metrics-cluster",
@@ -80,20 +108,98 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
     const byMetrics = await readJson(join(metricsDir, "reports"));
     const analysisTime = Date.parse(byMetrics.analysis_time);
 
+    // What the run had to find, from the record plan: per topic its 3 busiest hours whose
+    // minute data the API still holds (7 days less an hour before T0), the busiest minute in
+    // them, and whether a partition was hot in any hour of its window.
+    const heldFrom = minuteDataHeldFrom(analysisTime);
+    const expected = new Map(
+      byMetrics.topics.map((r) => {
+        const tp = seeded.profile.topics.find((x) => x.name === r.topic_name)!;
+        const w = measurementWindow(analysisTime, 7, tp.retentionMs ?? 604_800_000);
+        return [r.topic_name, {
+          ...expectedPeakMinute(seeded.profile, tp, seeded.anchor, w, heldFrom),
+          hot: hotPartitionHours(seeded.profile, tp, seeded.anchor, w).length > 0,
+        }];
+      }),
+    );
+    const hours = [...new Set([...expected.values()].flatMap((e) => e.hours))].sort((a, b) =>
+      a - b
+    );
+
     await t.step(
-      "the whole cluster in one query per metric: 3 requests, whatever the topic count",
+      "the whole cluster in one query per metric, then PT1M per distinct busiest hour: 4 + 2 × H requests",
       () => {
         assertEquals(byMetrics.method, "metrics_api");
-        assertEquals(emulator.requests.map((r) => r.status), [200, 200, 200]);
-        const metricsAsked = emulator.requests.map((r) =>
-          (r.body as { aggregations: { metric: string }[] }).aggregations[0]!.metric
-        );
-        assertEquals(metricsAsked.map((m) => m.split("/")[1]), [
+        // 3 hourly (records, bytes, sent_bytes) + hot_partition_ingress + records and bytes
+        // at PT1M for each of the H distinct busiest hours, all topics that need it at once.
+        assert(hours.length > 1 && hours.length <= 24, `H = ${hours.length}`);
+        assertEquals(emulator.requests.length, 4 + 2 * hours.length);
+        assert(emulator.requests.every((r) => r.status === 200));
+        assertEquals(emulator.requests.slice(0, 4).map(metricOf), [
           "received_records",
           "received_bytes",
           "sent_bytes",
+          "hot_partition_ingress",
         ]);
+        const minute = emulator.requests.slice(4);
+        assert(minute.every((r) => bodyOf(r).granularity === "PT1M"));
+        assertEquals(
+          minute.map((r) => [metricOf(r), hourOf(r)]),
+          hours.flatMap((h) => [["received_records", h], ["received_bytes", h]]),
+        );
+        for (const r of minute) {
+          const h = hourOf(r);
+          const need = [...expected].filter(([, e]) => e.hours.includes(h)).map(([n]) => n);
+          assertEquals(filteredTopics(r), need.sort(), new Date(h).toISOString());
+        }
         assert(!metrics.stderr.includes(SECRET) && !metrics.stdout.includes(SECRET));
+      },
+    );
+
+    await t.step(
+      "the peak minute is the record plan's busiest minute inside the busiest hours",
+      () => {
+        let withMinute = 0;
+        for (const r of byMetrics.topics) {
+          const e = expected.get(r.topic_name)!;
+          if (e.minute === null) {
+            assertEquals(r.peak_minute_start, null, r.topic_name);
+            continue;
+          }
+          withMinute++;
+          assertEquals(
+            [r.peak_minute_start, r.peak_minute_records_per_second],
+            [new Date(e.minute.minuteStart).toISOString(), e.minute.records / 60],
+            r.topic_name,
+          );
+          assertAlmostEquals(
+            r.peak_minute_bytes_per_second!,
+            (e.minute.records * bytesPerRecord[r.topic_name]!) / 60,
+            1e-9 * (r.peak_minute_bytes_per_second! + 1),
+            r.topic_name,
+          );
+        }
+        assert(withMinute >= 8, `${withMinute} topics with a peak minute`);
+        // The daily peak topic's busiest minute lies in its busiest hour, 14:00 UTC.
+        const peak = byMetrics.topics.find((x) => x.topic_name.endsWith("page_clicks_daily_peak"))!;
+        assertEquals(new Date(peak.peak_minute_start!).getUTCHours(), 14);
+      },
+    );
+
+    await t.step(
+      "hot_partition_ingress: yes for the hot-key topic only, as the plan has it",
+      () => {
+        for (const r of byMetrics.topics) {
+          // An empty topic has no result beyond its status (the model's rule).
+          const want = r.status === "empty" ? null : expected.get(r.topic_name)!.hot;
+          assertEquals(r.hot_partition_ingress, want, r.topic_name);
+        }
+        assertEquals(
+          byMetrics.topics.filter((r) => r.hot_partition_ingress).map((r) =>
+            r.topic_name.slice(seeded.prefix.length)
+          ),
+          ["orders_hot_key"],
+        );
       },
     );
 
@@ -210,7 +316,7 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
   }
 });
 
-Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 3 requests", async () => {
+Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 4 + 2 × 3 requests", async () => {
   const info = await localBroker();
   const prefix = `kt${Date.now().toString(36)}k_`;
   const anchor = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
@@ -286,9 +392,31 @@ Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 3 requ
       const got = report.topics.find((x) => x.topic_name === tp.name)!;
       assertEquals(got.records_in_window, truth.records, tp.name);
     }
-    // One page per metric (up to 1,000 topics a page), and no 429 was needed.
-    assertEquals(emulator.requests.length, 3);
-    assert(emulator.requests.every((q) => q.status === 200));
+    // One page per query (up to 1,000 topics a page): 3 hourly + hot_partition_ingress, and
+    // every topic's 3 busiest hours are the same 3 (flat traffic; ties: the earlier), so 3
+    // PT1M hours × (records, bytes), each asking for every topic at once (more than 100
+    // topics: no topic filter). 10 queries under 5 a minute: exactly one 429, waited out.
+    const answered = emulator.requests.filter((q) => q.status === 200);
+    assertEquals(answered.length, 4 + 2 * 3);
+    assertEquals(emulator.requests.filter((q) => q.status === 429).length, 1);
+    assertEquals(emulator.requests.length, 11);
+    const firstHours = [0, 1, 2].map((i) => anchor - 48 * HOUR_MS + i * HOUR_MS);
+    assertEquals(
+      answered.slice(4).map((q) => [metricOf(q), hourOf(q), filteredTopics(q)]),
+      firstHours.flatMap((h) => [["received_records", h, null], ["received_bytes", h, null]]),
+    );
+    const heldFrom = minuteDataHeldFrom(analysisTime);
+    for (const tp of profile.topics) {
+      const got = report.topics.find((x) => x.topic_name === tp.name)!;
+      const w = measurementWindow(analysisTime, 7, 604_800_000);
+      const e = expectedPeakMinute(profile, tp, anchor, w, heldFrom);
+      assertEquals(e.hours, firstHours, tp.name);
+      assertEquals(
+        [got.peak_minute_start, got.peak_minute_records_per_second, got.hot_partition_ingress],
+        [new Date(e.minute!.minuteStart).toISOString(), e.minute!.records / 60, false],
+        tp.name,
+      );
+    }
   } finally {
     await emulator.close();
     for (let i = 0; i < profile.topics.length; i += 250) {

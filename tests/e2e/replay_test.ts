@@ -17,6 +17,15 @@ async function report(dir: string): Promise<JsonReport> {
   return JSON.parse(await Deno.readTextFile(join(dir, name)));
 }
 
+/** The topic fields version 2 of the measurements file added (Model v2). */
+const V2_FIELDS = [
+  "partition_hourly",
+  "peak_minute",
+  "distinct_keys",
+  "consumer_groups",
+  "hot_partition_ingress",
+];
+
 Deno.test("--save-measurements, then --method replay with another factor: same measurements, the model's new recommendations", async () => {
   const info = await localBroker();
   const seeded = await seedFresh(fixture("testbed_profile.json"), "replay");
@@ -42,19 +51,24 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
     assertEquals(measured.code, 0, measured.stderr);
     const file = await Deno.readTextFile(join(cwd, "measured.json"));
     const saved = JSON.parse(file);
-    assertEquals([saved.format, saved.version], ["kafka-partition-recommender measurements", 1]);
+    assertEquals([saved.format, saved.version], ["kafka-partition-recommender measurements", 2]);
     assert(!file.includes("analyst-secret") && !file.includes(btoa("analyst:analyst-secret")));
     // Counts, sizes and names only: no field could carry a record's key or value.
     const fields = new Set(
       saved.clusters.flatMap((c: { topics: object[] }) => c.topics.flatMap((t) => Object.keys(t))),
     );
     assertEquals([...fields].sort(), [
+      "consumer_groups",
+      "distinct_keys",
       "error",
       "fan_out",
+      "hot_partition_ingress",
       "hourly",
       "is_compacted",
+      "partition_hourly",
       "partition_records",
       "partitions",
+      "peak_minute",
       "record_bytes",
       "retention_ms",
       "sample",
@@ -110,6 +124,32 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
     for (const t of (await report(shorter)).topics) {
       assert(t.hourly.length <= 24, `${t.topic_name}: ${t.hourly.length} hours`);
     }
+
+    // A version 1 file (before Model v2's fields) is still read: those fields are unknown.
+    const v1 = {
+      ...saved,
+      version: 1,
+      clusters: saved.clusters.map((c: { topics: Record<string, unknown>[] }) => ({
+        ...c,
+        topics: c.topics.map((t) => {
+          const old = { ...t };
+          for (const f of V2_FIELDS) delete old[f];
+          return old;
+        }),
+      })),
+    };
+    await Deno.writeTextFile(join(cwd, "v1.json"), JSON.stringify(v1));
+    const older = await Deno.makeTempDir({ prefix: "kpr-replay-v1-" });
+    const fromV1 = await runCli(
+      ["--method", "replay", "--measurements", join(cwd, "v1.json"), "--output-dir", older],
+    );
+    assertEquals(fromV1.code, 0, fromV1.stderr);
+    for (const t of (await report(older)).topics) {
+      const was = before.topics.find((b) => b.topic_name === t.topic_name)!;
+      assertEquals(t.hourly, was.hourly, t.topic_name);
+      assertEquals(t.recommended_partitions, was.recommended_partitions, t.topic_name);
+      assertEquals([t.distinct_keys, t.peak_minute_start], [null, null]);
+    }
   } finally {
     await seeded.cleanup();
   }
@@ -120,12 +160,13 @@ Deno.test("--method replay refuses a file that is not measurements, or of anothe
   await Deno.writeTextFile(join(cwd, "other.json"), JSON.stringify({ hello: 1 }));
   await Deno.writeTextFile(
     join(cwd, "future.json"),
-    JSON.stringify({ format: "kafka-partition-recommender measurements", version: 2 }),
+    JSON.stringify({ format: "kafka-partition-recommender measurements", version: 3 }),
   );
   const other = await runCli(["--method", "replay", "--measurements", "other.json"], { cwd });
   assertEquals(other.code, 2, other.stderr);
   assertStringIncludes(other.stderr, "is not a measurements file");
   const future = await runCli(["--method", "replay", "--measurements", "future.json"], { cwd });
   assertEquals(future.code, 2, future.stderr);
-  assertStringIncludes(future.stderr, "is version 2 of the measurements format");
+  assertStringIncludes(future.stderr, "is version 3 of the measurements format");
+  assertStringIncludes(future.stderr, "this release reads versions 1 and 2");
 });

@@ -15,15 +15,29 @@ import {
   type MetricsEmulator,
   startEmulator,
 } from "../../dev/metrics_api/emulator.ts";
-import { groundTruth } from "../../dev/workload/ground_truth.ts";
+import {
+  groundTruth,
+  minuteTruth,
+  peakMinuteTruth,
+  topicTruth,
+} from "../../dev/workload/ground_truth.ts";
 import { HOUR_MS, recordsInHour } from "../../dev/workload/plan.ts";
 import { loadProfile, profileSchema, type WorkloadProfile } from "../../dev/workload/profile.ts";
 import { backoffMs, rateLimitWait } from "../../src/metrics/_http.ts";
 import {
   hourlyTopicQuery,
+  MAX_FILTER_TOPICS,
   MetricsApiClient,
   type MetricsApiClientOptions,
+  minuteTopicQuery,
 } from "../../src/metrics/client.ts";
+import { planMinuteQueries } from "../../src/metrics/peak_minutes.ts";
+import {
+  measureByMetrics,
+  type MetricsSourceOptions,
+  type MetricsTopicMeasurement,
+} from "../../src/sources/confluent_metrics.ts";
+import type { TopicPlan } from "../../src/plan/cluster_plan.ts";
 import {
   MetricsApiAuthError,
   MetricsApiDeadlineError,
@@ -569,4 +583,455 @@ Deno.test("client: an error body that echoes the Authorization header is scrubbe
   } finally {
     await server.close();
   }
+});
+
+// --- the busiest minute (PT1M) and hot_partition_ingress, through the source ----------------
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * HOUR_MS;
+const PEAK_DAY = Date.UTC(2026, 8, 2);
+
+/**
+ * Topics whose busiest minute is known by construction, plus a hot key, uniform keys, a
+ * hot key on 2 partitions (never hot: neither can get more than twice their mean), and an
+ * empty one.
+ */
+const SOURCE_PROFILE = profileSchema.parse({
+  days: 2,
+  seed: 21,
+  topics: [
+    {
+      // The busiest hour is the last day's 14:00 (peak × growth), and 30 % of it falls in
+      // minute 7: the busiest minute is 2026-09-02T14:07. A bigger burst (a whole ordinary
+      // hour in one minute) is not inside the busiest hours, so it is not the peak minute.
+      name: "spiky",
+      partitions: 3,
+      traffic: {
+        recordsPerHour: 600,
+        dailyPeak: { hourUtc: 14, multiplier: 3 },
+        growthPerDay: 0.1,
+        valueBytes: { min: 100, max: 140 },
+        minuteBursts: [
+          { hourUtc: 14, minute: 7, share: 0.3 },
+          { hoursAgo: 6, minute: 50, share: 1 },
+        ],
+      },
+    },
+    {
+      // Its busiest hours: the last day's 09:00, the first day's 09:00, then the last day's
+      // first hour (the earliest of the ordinary hours of the last day).
+      name: "steady",
+      partitions: 1,
+      traffic: {
+        recordsPerHour: 61,
+        dailyPeak: { hourUtc: 9, multiplier: 2 },
+        growthPerDay: 0.5,
+        valueBytes: { min: 20, max: 20 },
+      },
+    },
+    {
+      name: "hot",
+      partitions: 4,
+      traffic: {
+        recordsPerHour: 400,
+        valueBytes: { min: 80, max: 80 },
+        keys: { kind: "hot", cardinality: 100, hotShare: 0.5 },
+      },
+    },
+    {
+      name: "uniform",
+      partitions: 4,
+      traffic: {
+        recordsPerHour: 400,
+        valueBytes: { min: 80, max: 80 },
+        keys: { kind: "uniform", cardinality: 1000 },
+      },
+    },
+    {
+      name: "hot-two",
+      partitions: 2,
+      traffic: {
+        recordsPerHour: 400,
+        valueBytes: { min: 80, max: 80 },
+        keys: { kind: "hot", cardinality: 100, hotShare: 0.5 },
+      },
+    },
+    { name: "idle", partitions: 3 },
+  ],
+});
+
+/** The plan of a topic as the cluster would give it (partitions, retention). */
+function topicPlans(profile: WorkloadProfile, retentionMs = 7 * DAY_MS): TopicPlan[] {
+  return profile.topics.map((t) => ({
+    name: t.name,
+    topicId: "",
+    leaders: new Array<number>(t.partitions).fill(1),
+    isCompacted: false,
+    retentionMs,
+  }));
+}
+
+/** The source over a profile served by the emulator; T0 is 10 minutes after the anchor. */
+async function measure(
+  profile: WorkloadProfile,
+  emulator: Partial<EmulatorOptions>,
+  options: Partial<MetricsSourceOptions> & { client?: Partial<MetricsApiClientOptions> } = {},
+  check: (
+    got: Map<string, MetricsTopicMeasurement>,
+    emu: MetricsEmulator,
+    lines: string[],
+  ) => void | Promise<void>,
+) {
+  const analysisTime = ANCHOR + 10 * MINUTE_MS;
+  await withEmulator({ clock: () => analysisTime, ...emulator, profile }, async (emu) => {
+    const lines: string[] = [];
+    const { client: clientOptions, ...sourceOptions } = options;
+    const got = await measureByMetrics(
+      client(emu, clientOptions),
+      CLUSTER,
+      topicPlans(profile),
+      { analysisTime, samplingDays: profile.days, log: (l) => lines.push(l), ...sourceOptions },
+    );
+    await check(new Map(got.map((m) => [m.topic, m])), emu, lines);
+  });
+}
+
+type Body = {
+  aggregations: { metric: string }[];
+  granularity: string;
+  intervals: string[];
+  filter: unknown;
+};
+const bodyOf = (r: { body: unknown }) => r.body as Body;
+const metricOf = (r: { body: unknown }) => bodyOf(r).aggregations[0]!.metric.split("/")[1];
+
+Deno.test("client minute series: one PT1M query for an hour, filtered to the topics, equal to the plan's minutes", async () => {
+  await withEmulator({ clock: () => ANCHOR, profile: SOURCE_PROFILE }, async (emu) => {
+    const c = client(emu);
+    const hour = PEAK_DAY + 14 * HOUR_MS;
+    const got = await c.minuteTopicSeries(CLUSTER, "received_records", hour, ["spiky", "hot"]);
+    const want = (topic: string) =>
+      new Map(
+        minuteTruth(
+          SOURCE_PROFILE,
+          SOURCE_PROFILE.topics.find((t) => t.name === topic)!,
+          ANCHOR,
+          hour,
+        )
+          .records.flatMap((n, m) => n > 0 ? [[hour + m * MINUTE_MS, n] as const] : []),
+      );
+    assertEquals(got, new Map([["hot", want("hot")], ["spiky", want("spiky")]]));
+    assertEquals(emu.requests.at(-1)!.body, {
+      aggregations: [{ metric: "io.confluent.kafka.server/received_records" }],
+      filter: {
+        op: "AND",
+        filters: [
+          { field: "resource.kafka.id", op: "EQ", value: CLUSTER },
+          {
+            op: "OR",
+            filters: [
+              { field: "metric.topic", op: "EQ", value: "hot" },
+              { field: "metric.topic", op: "EQ", value: "spiky" },
+            ],
+          },
+        ],
+      },
+      granularity: "PT1M",
+      intervals: ["2026-09-02T14:00:00Z/2026-09-02T15:00:00Z"],
+      group_by: ["metric.topic"],
+      limit: 1000,
+      format: "FLAT",
+    });
+    // One topic: a plain EQ. More than MAX_FILTER_TOPICS: the cluster only, and the client
+    // keeps the topics it asked for.
+    assertEquals(
+      (minuteTopicQuery(CLUSTER, "received_bytes", hour, ["a"]).filter as { filters: unknown[] })
+        .filters[1],
+      { field: "metric.topic", op: "EQ", value: "a" },
+    );
+    const many = ["uniform", ...Array.from({ length: MAX_FILTER_TOPICS }, (_, i) => `nope-${i}`)];
+    assertEquals(minuteTopicQuery(CLUSTER, "received_records", hour, many).filter, {
+      field: "resource.kafka.id",
+      op: "EQ",
+      value: CLUSTER,
+    });
+    const kept = await c.minuteTopicSeries(CLUSTER, "received_records", hour, many);
+    assertEquals(kept, new Map([["uniform", want("uniform")]]));
+  });
+});
+
+Deno.test("source: peakMinute is the busiest minute of each topic's top 3 hours, as the plan has it; hot_partition_ingress per topic; 4 + 2 × hours requests", async () => {
+  const profile = SOURCE_PROFILE;
+  const window = { start: ANCHOR - 2 * DAY_MS, end: ANCHOR };
+  await measure(profile, {}, {}, (got, emu, lines) => {
+    const byName = (n: string) => profile.topics.find((t) => t.name === n)!;
+    const searched = new Set<number>();
+    for (const t of profile.topics) {
+      const m = got.get(t.name)!;
+      const truth = peakMinuteTruth(profile, t, ANCHOR, window, { topHours: 3 });
+      assertEquals(m.error, null);
+      if (truth === null) {
+        assertEquals(m.peakMinute, null, t.name);
+        continue;
+      }
+      truth.hoursSearched.forEach((h) => searched.add(h));
+      assertEquals(
+        m.peakMinute,
+        {
+          minuteStart: truth.minuteStart,
+          records: truth.records,
+          bytes: truth.records * emu.bytesPerRecord(t.name),
+        },
+        t.name,
+      );
+    }
+    // Known by construction: 30 % of the last day's 14:00 hour (600 × 3 × 1.1) in minute 7,
+    // plus its share of the rest spread evenly; not the 60 % burst of an ordinary hour.
+    const spiky = got.get("spiky")!.peakMinute!;
+    assertEquals(spiky.minuteStart, PEAK_DAY + 14 * HOUR_MS + 7 * MINUTE_MS);
+    assertEquals(spiky.records, 594 + 23);
+    const ordinaryBurst = minuteTruth(profile, byName("spiky"), ANCHOR, ANCHOR - 6 * HOUR_MS);
+    assert(ordinaryBurst.records[50]! > spiky.records, "a bigger burst outside the top hours");
+    assertEquals(
+      got.get("steady")!.peakMinute!.minuteStart >= PEAK_DAY + 9 * HOUR_MS &&
+        got.get("steady")!.peakMinute!.minuteStart < PEAK_DAY + 10 * HOUR_MS,
+      true,
+    );
+
+    // hot_partition_ingress: only the topic with a hot partition (≥ 3 partitions).
+    assertEquals(
+      profile.topics.map((t) => [t.name, got.get(t.name)!.hotPartitionIngress]),
+      [
+        ["spiky", false],
+        ["steady", false],
+        ["hot", true],
+        ["uniform", false],
+        ["hot-two", false],
+        ["idle", false],
+      ],
+    );
+    // The hourly series are untouched by all this.
+    for (const t of profile.topics) {
+      assertEquals(
+        got.get(t.name)!.hourly.map((h) => h.records),
+        topicTruth(profile, t, ANCHOR, window).hourly.map((h) => h.records),
+      );
+    }
+
+    // Requests: 3 hourly + hot_partition_ingress + (records, bytes) per distinct top hour.
+    assertEquals(
+      searched.size,
+      8,
+      "spiky 3, steady 2 more (both have the last day's 00:00), the flat topics' first 3",
+    );
+    assertEquals(emu.requests.length, 4 + 2 * searched.size);
+    assert(emu.requests.every((r) => r.status === 200));
+    assertEquals(emu.requests.slice(0, 4).map(metricOf), [
+      "received_records",
+      "received_bytes",
+      "sent_bytes",
+      "hot_partition_ingress",
+    ]);
+    const minuteRequests = emu.requests.slice(4);
+    assert(minuteRequests.every((r) => bodyOf(r).granularity === "PT1M"));
+    assertEquals(
+      minuteRequests.map((r) => [metricOf(r), Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!)]),
+      [...searched].sort((a, b) => a - b).flatMap((h) => [
+        ["received_records", h],
+        ["received_bytes", h],
+      ]),
+    );
+    assertEquals(lines, []);
+  });
+});
+
+Deno.test("source: minute data the API no longer holds leaves peakMinute null with a log line, the hours intact", async () => {
+  const profile = SOURCE_PROFILE;
+  // The emulator holds 20 hours of minute data: none of the busiest hours of the flat topics
+  // (the first of the profile), spiky's 14:00 and steady's 09:00 of the last day.
+  await measure(profile, { minuteRetentionMs: 20 * HOUR_MS }, {}, (got, emu, lines) => {
+    const window = { start: ANCHOR - 2 * DAY_MS, end: ANCHOR };
+    for (const t of profile.topics) {
+      const m = got.get(t.name)!;
+      const truth = peakMinuteTruth(profile, t, ANCHOR, window, { topHours: 3 });
+      if (t.name === "spiky" || t.name === "steady") {
+        // Their busiest hour is still held, and holds their busiest minute.
+        assertEquals(
+          m.peakMinute,
+          {
+            minuteStart: truth!.minuteStart,
+            records: truth!.records,
+            bytes: truth!.records * emu.bytesPerRecord(t.name),
+          },
+          t.name,
+        );
+      } else {
+        assertEquals(m.peakMinute, null, t.name);
+      }
+      assertEquals(
+        m.hourly.reduce((s, h) => s + h.records, 0),
+        topicTruth(profile, t, ANCHOR, window).records,
+      );
+    }
+    assertEquals(
+      got.get("spiky")!.peakMinute?.minuteStart,
+      PEAK_DAY + 14 * HOUR_MS + 7 * MINUTE_MS,
+    );
+    assertEquals(got.get("hot")!.hotPartitionIngress, true);
+    assertStringIncludes(lines.join("\n"), "no minute data for the busiest hours of 3 topic(s)");
+    assertStringIncludes(lines.join("\n"), "(hot, uniform, hot-two)");
+    assert(emu.requests.every((r) => r.status === 200));
+  });
+});
+
+Deno.test("source: busiest hours older than the API's minute retention (7 days) are not asked", async () => {
+  // Ten days; `old` peaks at 03:00 every day alike, so its busiest hours (ties: the earlier)
+  // are the first three days' 03:00, older than 7 days; `recent` has traffic on the last day.
+  const profile = profileSchema.parse({
+    days: 10,
+    seed: 4,
+    topics: [
+      {
+        name: "old",
+        partitions: 1,
+        traffic: {
+          recordsPerHour: 50,
+          dailyPeak: { hourUtc: 3, multiplier: 2 },
+          valueBytes: { min: 10, max: 10 },
+        },
+      },
+      {
+        name: "recent",
+        partitions: 1,
+        traffic: { days: 1, recordsPerHour: 50, valueBytes: { min: 10, max: 10 } },
+      },
+    ],
+  });
+  const analysisTime = ANCHOR + 10 * MINUTE_MS;
+  await withEmulator(
+    { clock: () => analysisTime, profile, minuteRetentionMs: null },
+    async (emu) => {
+      const lines: string[] = [];
+      const got = await measureByMetrics(client(emu), CLUSTER, topicPlans(profile, -1), {
+        analysisTime,
+        samplingDays: 10,
+        log: (l) => lines.push(l),
+      });
+      const [old, recent] = got;
+      assertEquals(old!.peakMinute, null);
+      assertEquals(old!.hourly.length, 10 * 24);
+      assertEquals(Math.max(...old!.hourly.map((h) => h.records)), 100);
+      const truth = peakMinuteTruth(profile, profile.topics[1]!, ANCHOR, {
+        start: ANCHOR - 10 * DAY_MS,
+        end: ANCHOR,
+      }, { topHours: 3 })!;
+      assertEquals(recent!.peakMinute?.minuteStart, truth.minuteStart);
+      // Only recent's 3 hours were asked: 4 + 2 × 3 requests; old's were never sent.
+      assertEquals(emu.requests.length, 4 + 2 * 3);
+      const asked = emu.requests.slice(4).map((r) =>
+        Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!)
+      );
+      assertEquals(new Set(asked), new Set(truth.hoursSearched));
+      assertStringIncludes(
+        lines.join("\n"),
+        "minute data is no longer held for some of the busiest hours of 1 topic(s) (old)",
+      );
+      assertStringIncludes(
+        lines.join("\n"),
+        "no minute data for the busiest hours of 1 topic(s) (old)",
+      );
+    },
+  );
+});
+
+Deno.test("source: PT1M queries that cannot finish by the deadline leave peakMinute null, never a topic error", async () => {
+  // 4 requests a minute and no Retry-After: the 5th (the first PT1M query) is told to wait
+  // for the window to reset, past the 20 s deadline, so the client stops at once.
+  await measure(
+    SOURCE_PROFILE,
+    { rateLimitPerMinute: 4 },
+    { client: { deadlineMs: 20_000 } },
+    (got, emu, lines) => {
+      for (const m of got.values()) {
+        assertEquals([m.topic, m.error, m.peakMinute], [m.topic, null, null]);
+      }
+      assertEquals(got.get("hot")!.hotPartitionIngress, true);
+      assertEquals(got.get("uniform")!.hotPartitionIngress, false);
+      assertEquals(emu.requests.map((r) => r.status), [200, 200, 200, 200, 429]);
+      const text = lines.join("\n");
+      assertStringIncludes(text, "PT1M queries stopped at hour");
+      assertStringIncludes(text, "(8 of 8 hours not asked)");
+      assertStringIncludes(text, "METRICS_API_DEADLINE_SECONDS");
+      assertStringIncludes(text, "no minute data for the busiest hours of 5 topic(s)");
+    },
+  );
+});
+
+Deno.test("source: hot_partition_ingress that cannot be read is null (unknown), the rest measured", async () => {
+  let emu: MetricsEmulator | undefined;
+  const analysisTime = ANCHOR + 10 * MINUTE_MS;
+  await withEmulator({ clock: () => analysisTime, profile: SOURCE_PROFILE }, async (e) => {
+    emu = e;
+    const lines: string[] = [];
+    const c = client(e, { maxRetries: 0 });
+    // The first three queries succeed; the fourth (hot_partition_ingress) gets a 500.
+    const hourly = c.hourlyTopicSeries.bind(c);
+    c.hourlyTopicSeries = (cluster, metric, start, end, opts) => {
+      if (metric === "hot_partition_ingress") e.failNext(1, 500);
+      return hourly(cluster, metric, start, end, opts);
+    };
+    const got = await measureByMetrics(c, CLUSTER, topicPlans(SOURCE_PROFILE), {
+      analysisTime,
+      samplingDays: 2,
+      log: (l) => lines.push(l),
+    });
+    assert(got.every((m) => m.hotPartitionIngress === null && m.error === null));
+    assertEquals(
+      got.find((m) => m.topic === "spiky")!.peakMinute?.minuteStart,
+      PEAK_DAY + 14 * HOUR_MS + 7 * MINUTE_MS,
+    );
+    assertStringIncludes(lines.join("\n"), "hot_partition_ingress could not be read");
+  });
+  assertEquals(emu!.requests[3]!.status, 500);
+});
+
+Deno.test("source: at most maxMinuteHours distinct hours; every topic's busiest hour first", async () => {
+  await measure(SOURCE_PROFILE, {}, { maxMinuteHours: 2 }, (got, emu, lines) => {
+    // The busiest hours: spiky's last-day 14:00 and steady's last-day 09:00, then the first
+    // hour shared by hot, uniform and hot-two: 3 distinct at rank 1, so the one 3 topics need
+    // and the earlier of the others are kept.
+    const asked = emu.requests.slice(4).map((r) =>
+      Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!)
+    );
+    assertEquals(emu.requests.length, 4 + 2 * 2);
+    assertEquals(new Set(asked), new Set([START, PEAK_DAY + 9 * HOUR_MS]));
+    assertEquals(got.get("spiky")!.peakMinute, null);
+    assert(got.get("steady")!.peakMinute !== null);
+    assert(got.get("hot")!.peakMinute !== null);
+    assertStringIncludes(
+      lines.join("\n"),
+      "more than 2 distinct hours; PT1M is asked for 2 of them",
+    );
+  });
+  // The rule itself: ranks first, then how many topics need an hour, then the earlier.
+  const plan = planMinuteQueries(
+    new Map([
+      ["a", [50, 10, 20]],
+      ["b", [60, 10]],
+      ["c", [60, 30]],
+      ["d", [5]],
+    ]),
+    7,
+    3,
+  );
+  assertEquals(plan.hours, [
+    { hourStart: 10, topics: ["a", "b"] },
+    { hourStart: 50, topics: ["a"] },
+    {
+      hourStart: 60,
+      topics: ["b", "c"],
+    },
+  ]);
+  assertEquals(plan.expired, new Map([["d", [5]]]));
+  assertEquals(plan.capped, new Map([["a", [20]], ["c", [30]]]));
 });

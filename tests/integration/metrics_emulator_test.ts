@@ -10,8 +10,9 @@ import {
   startEmulator,
 } from "../../dev/metrics_api/emulator.ts";
 import { HOUR_MS, recordsInHour } from "../../dev/workload/plan.ts";
-import { loadProfile, type WorkloadProfile } from "../../dev/workload/profile.ts";
-import { groundTruth } from "../../dev/workload/ground_truth.ts";
+import { hotPartitionHours } from "../support/metrics_truth.ts";
+import { loadProfile, profileSchema, type WorkloadProfile } from "../../dev/workload/profile.ts";
+import { groundTruth, minuteTruth } from "../../dev/workload/ground_truth.ts";
 
 const ANCHOR = Date.UTC(2026, 8, 3);
 const START = ANCHOR - 2 * 24 * HOUR_MS;
@@ -259,7 +260,8 @@ Deno.test("emulator values equal the profile's ground truth: records, bytes = re
 });
 
 Deno.test("emulator buckets are UTC-aligned bucket starts whose values add up across granularities", async () => {
-  await withEmulator({}, async (emu, profile) => {
+  // The emulator's clock just after the history: its minute data is still retained.
+  await withEmulator({ clock: () => ANCHOR + HOUR_MS }, async (emu, profile) => {
     const orders = profile.topics.find((t) => t.name === "orders")!;
     const clicksFilter = {
       op: "AND",
@@ -543,5 +545,313 @@ Deno.test("emulator injects 5xx answers, then recovers", async () => {
     const res = await fetch(`${emu.url}/v2/metrics/cloud/descriptors`, { method: "GET" });
     assertEquals(res.status, 404);
     await res.body?.cancel();
+  });
+});
+
+// --- minute data, its retention, and hot_partition_ingress ---------------------------------
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Minute bursts (one hour only, and hour 09 of every day), a daily peak, a hot key, uniform
+ * keys and round-robin: every minute and every partition-hour differs in a known way.
+ */
+const MINUTES_PROFILE = profileSchema.parse({
+  days: 2,
+  seed: 5,
+  topics: [
+    {
+      name: "bursty",
+      partitions: 3,
+      traffic: {
+        recordsPerHour: 600,
+        dailyPeak: { hourUtc: 9, multiplier: 2 },
+        valueBytes: { min: 50, max: 70 },
+        minuteBursts: [
+          { hoursAgo: 5, minute: 17, share: 0.25 },
+          { hourUtc: 9, minute: 42, share: 0.1 },
+        ],
+      },
+    },
+    {
+      name: "hot",
+      partitions: 4,
+      traffic: {
+        recordsPerHour: 400,
+        valueBytes: { min: 80, max: 80 },
+        keys: { kind: "hot", cardinality: 100, hotShare: 0.5 },
+      },
+    },
+    {
+      name: "uniform",
+      partitions: 4,
+      traffic: {
+        recordsPerHour: 400,
+        valueBytes: { min: 80, max: 80 },
+        keys: { kind: "uniform", cardinality: 1000 },
+      },
+    },
+    {
+      name: "hot-two",
+      partitions: 2,
+      traffic: {
+        recordsPerHour: 400,
+        valueBytes: { min: 80, max: 80 },
+        keys: { kind: "hot", cardinality: 100, hotShare: 0.5 },
+      },
+    },
+    { name: "idle", partitions: 3 },
+  ],
+});
+
+async function withProfile(
+  profile: WorkloadProfile,
+  extra: Partial<EmulatorOptions>,
+  fn: (emu: MetricsEmulator) => Promise<void>,
+): Promise<void> {
+  const emu = startEmulator({
+    profile,
+    anchor: ANCHOR,
+    clusterId: CLUSTER,
+    apiKey: KEY,
+    apiSecret: SECRET,
+    ...extra,
+  });
+  try {
+    await fn(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
+/** topic → minute → records, counted from the workload's plan (ground_truth.ts), zeros left out. */
+function minuteCounts(profile: WorkloadProfile, from: number, to: number) {
+  const out = new Map<string, Map<number, number>>();
+  for (const t of profile.topics) {
+    const minutes = new Map<number, number>();
+    for (let h = from; h < to; h += HOUR_MS) {
+      minuteTruth(profile, t, ANCHOR, h).records.forEach((n, m) => {
+        if (n > 0) minutes.set(h + m * MINUTE_MS, n);
+      });
+    }
+    if (minutes.size > 0) out.set(t.name, minutes);
+  }
+  return out;
+}
+
+const scale = (m: Map<string, Map<number, number>>, by: (topic: string) => number) =>
+  new Map([...m].map(([t, v]) => [t, new Map([...v].map(([k, n]) => [k, n * by(t)]))]));
+
+Deno.test("emulator PT1M received_records and received_bytes equal the plan's records per minute, bursts included", async () => {
+  const profile = MINUTES_PROFILE;
+  await withProfile(profile, { clock: () => ANCHOR + HOUR_MS }, async (emu) => {
+    const bursty = profile.topics.find((t) => t.name === "bursty")!;
+    // The bursts are in the plan: 25 % of the hour 5 hours before the anchor in its minute 17.
+    const burstHour = ANCHOR - 5 * HOUR_MS;
+    const burst = minuteTruth(profile, bursty, ANCHOR, burstHour).records;
+    assert(burst[17]! >= 150 && burst.every((n, m) => m === 17 || n < 20), String(burst));
+
+    // The whole history, 6 hours (the most PT1M allows) at a time.
+    const records = new Map<string, Map<number, number>>();
+    const bytes = new Map<string, Map<number, number>>();
+    for (let from = START; from < ANCHOR; from += 6 * HOUR_MS) {
+      for (const [metric, into] of [["received_records", records], ["received_bytes", bytes]]) {
+        const a = await post(
+          emu,
+          query({
+            aggregations: [{ metric: PREFIX + metric }],
+            granularity: "PT1M",
+            intervals: [`${iso(from)}/PT6H`],
+          }),
+        );
+        assertEquals(a.status, 200, JSON.stringify(a.json));
+        for (const [t, m] of byTopicHour(a.json.data)) {
+          const all = (into as Map<string, Map<number, number>>).get(t) ?? new Map();
+          for (const [k, v] of m) all.set(k, v);
+          (into as Map<string, Map<number, number>>).set(t, all);
+        }
+      }
+    }
+    const truth = minuteCounts(profile, START, ANCHOR);
+    assertEquals([...records.keys()].sort(), ["bursty", "hot", "hot-two", "uniform"]);
+    assertEquals(records, truth);
+    assertEquals(bytes, scale(truth, (t) => emu.bytesPerRecord(t)));
+    assertEquals(records.get("bursty")!.get(burstHour + 17 * MINUTE_MS), burst[17]);
+
+    // Per partition too, in the burst hour.
+    const perPartition = await post(
+      emu,
+      query({
+        granularity: "PT1M",
+        group_by: ["metric.partition"],
+        intervals: [`${iso(burstHour)}/PT1H`],
+        filter: {
+          op: "AND",
+          filters: [
+            { field: "resource.kafka.id", op: "EQ", value: CLUSTER },
+            { field: "metric.topic", op: "EQ", value: "bursty" },
+          ],
+        },
+      }),
+    );
+    const got = Array.from({ length: 3 }, () => new Array<number>(60).fill(0));
+    for (const p of perPartition.json.data) {
+      got[Number(p["metric.partition"])]![(Date.parse(p.timestamp) - burstHour) / MINUTE_MS] =
+        p.value;
+    }
+    assertEquals(got, minuteTruth(profile, bursty, ANCHOR, burstHour).perPartition);
+  });
+});
+
+Deno.test("emulator: PT1M over more than 6 hours is a 400, as the spec says; 6 hours is not", async () => {
+  await withProfile(MINUTES_PROFILE, { clock: () => ANCHOR + HOUR_MS }, async (emu) => {
+    for (
+      const intervals of [
+        [`${iso(ANCHOR - 6 * HOUR_MS - MINUTE_MS)}/${iso(ANCHOR)}`],
+        [`${iso(START)}/PT6H1M`],
+        [`PT6H0M1S/${iso(ANCHOR)}`],
+        // Each interval is checked, not only the first.
+        [`${iso(START)}/PT1H`, `${iso(START)}/P1D`],
+      ]
+    ) {
+      const a = await post(emu, query({ granularity: "PT1M", intervals }));
+      assertEquals(a.status, 400, intervals.join(" "));
+      assertStringIncludes(a.json.errors[0].detail, "the maximum for granularity PT1M is PT6H");
+    }
+    const ok = await post(
+      emu,
+      query({ granularity: "PT1M", intervals: [`${iso(ANCHOR - 6 * HOUR_MS)}/${iso(ANCHOR)}`] }),
+    );
+    assertEquals(ok.status, 200);
+    assertEquals(
+      new Set(ok.json.data.map((p: { timestamp: string }) => p.timestamp)).size,
+      360,
+      "every minute of the 6 hours has records",
+    );
+  });
+});
+
+Deno.test("emulator keeps minute data for minuteRetentionMs (default 7 days) before its clock; hours stay", async () => {
+  const profile = MINUTES_PROFILE;
+  const fourHours = [`${iso(ANCHOR - 4 * HOUR_MS)}/${iso(ANCHOR)}`];
+  const minutes = async (emu: MetricsEmulator, granularity = "PT1M") => {
+    const a = await post(emu, query({ granularity, intervals: fourHours }));
+    assertEquals(a.status, 200);
+    return byTopicHour(a.json.data);
+  };
+  const truth = minuteCounts(profile, ANCHOR - 4 * HOUR_MS, ANCHOR);
+  const hourly = async (emu: MetricsEmulator) =>
+    byTopicHour((await post(emu, query({ intervals: fourHours }))).json.data);
+  const hourTruth = new Map(
+    [...groundTruth(profile, ANCHOR, { start: ANCHOR - 4 * HOUR_MS, end: ANCHOR }).values()]
+      .filter((t) => t.records > 0)
+      .map((t) => [t.topic, new Map(t.hourly.map((h) => [h.hourStart, h.records]))]),
+  );
+
+  // Three hours of minute data, 1 h after the anchor: the last two hours of the history.
+  const clock = ANCHOR + HOUR_MS;
+  const kept = clock - 3 * HOUR_MS;
+  await withProfile(
+    profile,
+    { clock: () => clock, minuteRetentionMs: 3 * HOUR_MS },
+    async (emu) => {
+      const cut = new Map(
+        [...truth].map(([t, m]) => [t, new Map([...m].filter(([k]) => k >= kept))]),
+      );
+      assertEquals(await minutes(emu), cut);
+      const fiveMinutes = await minutes(emu, "PT5M");
+      for (const [t, m] of fiveMinutes) {
+        assert([...m.keys()].every((k) => k >= kept), t);
+        assertEquals(
+          [...m.values()].reduce((a, b) => a + b, 0),
+          [...cut.get(t)!.values()].reduce((a, b) => a + b, 0),
+        );
+      }
+      // An hour wholly past the retention: no minute data, but its hour is still served.
+      const old = await post(
+        emu,
+        query({ granularity: "PT1M", intervals: [`${iso(ANCHOR - 4 * HOUR_MS)}/PT1H`] }),
+      );
+      assertEquals([old.status, old.json.data], [200, []]);
+      assertEquals(await hourly(emu), hourTruth);
+    },
+  );
+  // The default: 7 days.
+  await withProfile(profile, { clock: () => ANCHOR + 6 * 86_400_000 }, async (emu) => {
+    assertEquals(await minutes(emu), truth);
+  });
+  await withProfile(profile, { clock: () => ANCHOR + 7 * 86_400_000 }, async (emu) => {
+    assertEquals(await minutes(emu), new Map());
+    assertEquals(await hourly(emu), hourTruth);
+  });
+});
+
+Deno.test("emulator hot_partition_ingress is 1 in the hours a partition gets more than twice the mean, absent otherwise", async () => {
+  const profile = MINUTES_PROFILE;
+  const truth = new Map(
+    profile.topics.map((t) => [
+      t.name,
+      hotPartitionHours(profile, t, ANCHOR, { start: START, end: ANCHOR }),
+    ]),
+  );
+  const hours = profile.days * 24;
+  // The profile is what it claims: one hot partition in every hour of `hot`, none elsewhere
+  // (`hot-two` has a hot key too, but of 2 partitions neither can get more than twice their
+  // mean: that would be more than the whole topic).
+  assertEquals(
+    [...truth].map(([t, h]) => [t, h.length]),
+    [["bursty", 0], ["hot", hours], ["uniform", 0], ["hot-two", 0], ["idle", 0]],
+  );
+  await withProfile(profile, { clock: () => ANCHOR + HOUR_MS }, async (emu) => {
+    const hot = { aggregations: [{ metric: `${PREFIX}hot_partition_ingress` }] };
+    const a = await post(emu, query(hot));
+    assertEquals(a.status, 200, JSON.stringify(a.json));
+    const got = byTopicHour(a.json.data);
+    assertEquals(
+      got,
+      new Map(
+        [...truth].filter(([, h]) => h.length > 0).map((
+          [t, h],
+        ) => [t, new Map(h.map((x) => [x, 1]))]),
+      ),
+    );
+    // Coarser buckets: 1 when any hour in them was hot; a flag, never a sum.
+    const daily = await post(emu, query({ ...hot, granularity: "P1D" }));
+    assertEquals(daily.json.data, [
+      { timestamp: iso(START), value: 1, "metric.topic": "hot" },
+      { timestamp: iso(START + 86_400_000), value: 1, "metric.topic": "hot" },
+    ]);
+    const cluster = await post(
+      emu,
+      query({ ...hot, granularity: "ALL", group_by: undefined, limit: undefined }),
+    );
+    assertEquals(cluster.json.data, [{ timestamp: iso(START), value: 1 }]);
+    // The spec leaves a partition label unconfirmed: the emulator has none.
+    const byPartition = await post(emu, query({ ...hot, group_by: ["metric.partition"] }));
+    assertEquals(byPartition.status, 400);
+    assertStringIncludes(byPartition.json.errors[0].detail, 'group_by label "metric.partition"');
+  });
+  // A round-robin topic with fewer records than partitions in an hour is hot by the rule too;
+  // two such topics over the whole cluster still give 1, not 2.
+  const sparse = profileSchema.parse({
+    days: 1,
+    topics: ["sparse-a", "sparse-b"].map((name) => ({
+      name,
+      partitions: 3,
+      traffic: { recordsPerHour: 1, valueBytes: { min: 10, max: 10 } },
+    })),
+  });
+  await withProfile(sparse, {}, async (emu) => {
+    const hot = {
+      aggregations: [{ metric: `${PREFIX}hot_partition_ingress` }],
+      intervals: [`${iso(ANCHOR - 3 * HOUR_MS)}/${iso(ANCHOR)}`],
+    };
+    const a = await post(emu, query(hot));
+    assertEquals(a.json.data.length, 2 * 3);
+    const cluster = await post(emu, query({ ...hot, group_by: undefined, limit: undefined }));
+    assertEquals(
+      cluster.json.data.map((p: { value: number }) => p.value),
+      [1, 1, 1],
+    );
   });
 });

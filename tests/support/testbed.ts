@@ -193,3 +193,27 @@ export function toxiproxyOf(info: ClusterInfo): Toxiproxy {
 export function allProxies(info: ClusterInfo): string[] {
   return info.nodes.flatMap((n) => [n.proxies.plaintext, n.proxies.saslSsl]);
 }
+
+/** The authorizer broker's name; `deno task kafka:down --name testbed-authorizer` stops it. */
+export const AUTHORIZER_BROKER_NAME = "testbed-authorizer";
+
+/**
+ * The tests' own single broker that enforces ACLs (dev/kafka `authorizer: true`: only
+ * `admin`, and the unauthenticated PLAINTEXT listener, may do anything without an ACL;
+ * `analyst` over SASL_SSL needs ACLs). Apart from the default broker, on its own ports:
+ * PLAINTEXT 29392, CONTROLLER 29393, SASL_SSL 29394 (base KAFKA_TEST_AUTHORIZER_BASE_PORT).
+ * Started on first use and left running like the tests' 3-broker cluster; not memoised, so
+ * a broker stopped in between is started again.
+ */
+export function authorizerBroker(): Promise<BrokerInfo> {
+  const raw = Deno.env.get("KAFKA_TEST_AUTHORIZER_BASE_PORT");
+  const base = raw ? Number(raw) : 29392;
+  return ensureBroker({
+    ...brokerOptionsFromEnv(Deno.env),
+    name: AUTHORIZER_BROKER_NAME,
+    plaintextPort: base,
+    controllerPort: base + 1,
+    saslSslPort: base + 2,
+    authorizer: true,
+  });
+}

@@ -149,6 +149,7 @@ export function fixtureReport(
     topics,
     summary: summarizeCluster(topics),
     run: RUN,
+    notes: [],
     error: null,
     ...overrides,
   };

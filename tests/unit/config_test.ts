@@ -35,6 +35,11 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
       requiredThroughputFactor: 3,
       consumerThroughputPerPartition: 10 * MIB,
       producerThroughputPerPartition: null,
+      consumerRecordsPerSecondPerPartition: null,
+      producerRecordsPerSecondPerPartition: null,
+      minPartitionsPerBroker: null,
+      partitionsForLargestGroup: false,
+      peakWindow: "hour",
       partitionRounding: "none",
       minSampleRecords: 100,
     },
@@ -301,7 +306,8 @@ Deno.test("loadConfig() enums ignore case and treat _ as -", async () => {
   const list = await problems({ argv: ["--partition-rounding", "fibonacci"] });
   assertEquals(list, [
     'PARTITION_ROUNDING (--partition-rounding): "fibonacci" is not one of none, power-of-two, ' +
-    "broker-multiple; use one of none, power-of-two, broker-multiple",
+    "broker-multiple, multiple-of-current; use one of none, power-of-two, broker-multiple, " +
+    "multiple-of-current",
   ]);
 });
 
@@ -405,4 +411,58 @@ Deno.test("loadConfig() collects every password for output scrubbing", async () 
   const config = await loadAny({ env: { KAFKA_CREDENTIALS: two } });
   // Each password, then `user:password`, which SASL PLAIN and HTTP Basic encode.
   assertEquals(config.secrets, ["p1", "u:p1", "p2", "u:p2"]);
+});
+
+Deno.test("loadConfig() reads Model v2's settings from the environment and flags", async () => {
+  const { settings } = await load({
+    argv: [
+      "--min-partitions-per-broker",
+      "2",
+      "--peak-window",
+      "MINUTE",
+      "--partition-rounding",
+      "multiple_of_current",
+      "--fail-on",
+      "throughput-increase,increase",
+    ],
+    env: {
+      ...K,
+      CONSUMER_RECORDS_PER_SECOND_PER_PARTITION: "5000",
+      PRODUCER_RECORDS_PER_SECOND_PER_PARTITION: "1e5",
+      PARTITIONS_FOR_LARGEST_GROUP: "True",
+    },
+  });
+  assertEquals(settings.model.consumerRecordsPerSecondPerPartition, 5000);
+  assertEquals(settings.model.producerRecordsPerSecondPerPartition, 100_000);
+  assertEquals(settings.model.minPartitionsPerBroker, 2);
+  assertEquals(settings.model.partitionsForLargestGroup, true);
+  assertEquals(settings.model.peakWindow, "minute");
+  assertEquals(settings.model.partitionRounding, "multiple-of-current");
+  assertEquals(settings.failOn, ["throughput-increase", "increase"]);
+});
+
+Deno.test("loadConfig() names each bad Model v2 setting at once, with what would be right", async () => {
+  const list = await problems({
+    env: {
+      ...K,
+      CONSUMER_RECORDS_PER_SECOND_PER_PARTITION: "0",
+      MIN_PARTITIONS_PER_BROKER: "two",
+      PEAK_WINDOW: "second",
+      FAIL_ON: "throughput",
+    },
+  });
+  const text = list.join("\n");
+  for (
+    const name of [
+      "CONSUMER_RECORDS_PER_SECOND_PER_PARTITION",
+      "MIN_PARTITIONS_PER_BROKER",
+      "PEAK_WINDOW",
+      "FAIL_ON",
+    ]
+  ) {
+    assertStringIncludes(text, name);
+  }
+  assertStringIncludes(text, "hour, minute");
+  assertStringIncludes(text, "throughput-increase");
+  assertEquals(list.length, 4, text);
 });

@@ -254,13 +254,15 @@ Deno.test("analyzeTopic() does not warn low_sample for a source that does not sa
   assert(!r.warnings.includes("low_sample"));
 });
 
-Deno.test("analyzeTopic() lists warnings in the fixed order keyed_topic, compacted, skewed, window_capped, low_sample, uncertain", () => {
+Deno.test("analyzeTopic() lists warnings in the fixed order keyed_topic, compacted, skewed, window_capped, low_sample, uncertain, idle_consumers, few_keys", () => {
   const m = measurement(NEEDS_MORE, {
     isCompacted: true,
     partitions: 4,
     partitionRecords: [100, 1, 1, 1],
     sample: sample({ records: 1, keyedRecords: 1 }),
     recordBytes: { low: 900, high: 1100 }, // 12 partitions at 1024 B, 11 to 13 over this
+    consumerGroups: [{ groupId: "g", state: "Stable", members: 5, lag: 0 }],
+    distinctKeys: 3,
   });
   const r = analyzeTopic(m, params(), ctx);
   assertEquals(r.warnings, [...WARNING_CODES]);
@@ -271,6 +273,8 @@ Deno.test("analyzeTopic() lists warnings in the fixed order keyed_topic, compact
     "window_capped",
     "low_sample",
     "uncertain",
+    "idle_consumers",
+    "few_keys",
   ]);
 });
 

@@ -118,6 +118,8 @@ Deno.test("summaryStats() lists the reference's statistics in the reference's or
     "topics_over_partitioned",
     "empty_topic_count",
     "error_topic_count",
+    "hot_partition_ingress_count",
+    "hot_partition_ingress_percentage",
   ]);
 });
 
@@ -133,7 +135,7 @@ Deno.test("summaryStats() leaves out sampling settings a metrics run does not ha
   };
   const names = summaryStats(summarizeCluster(cluster), run).map((r) => r.stat);
   assertEquals(names.filter((n) => n.startsWith("sampling_")), []);
-  assertEquals(names.length, 25);
+  assertEquals(names.length, 27);
 });
 
 Deno.test("summaryStats() writes an unset topic filter as None and carries values through", () => {

@@ -2,7 +2,7 @@
 // neutralisation, the JSON contract, file names, and atomic writes.
 
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../assert.ts";
-import { summaryStats } from "../../src/model/mod.ts";
+import { summaryStats, TERM_NAMES } from "../../src/model/mod.ts";
 import {
   DETAIL_COLUMNS,
   REFERENCE_DETAIL_COLUMNS,
@@ -50,14 +50,31 @@ Deno.test("detail CSV starts with the reference's nine columns, in its order", (
   }
 });
 
-Deno.test("detail CSV appends the interval's four columns after every earlier column", () => {
+Deno.test("detail CSV appends the interval's four columns, then Model v2's, after every earlier column", () => {
   const [header] = parseCsv(renderDetailCsv(report));
-  assertEquals(header?.slice(-5), [
+  const at = header!.indexOf("error");
+  assertEquals(header?.slice(at, at + 5), [
     "error",
     "avg_record_bytes_low",
     "avg_record_bytes_high",
     "recommended_partitions_low",
     "recommended_partitions_high",
+  ]);
+  assertEquals(header?.slice(at + 5), [
+    "reason",
+    "peak_records_per_second",
+    "peak_minute_start",
+    "peak_minute_records_per_second",
+    "peak_minute_bytes_per_second",
+    "peak_window",
+    "required_records_per_second",
+    "keys_kept_pct",
+    "distinct_keys",
+    "consumer_groups",
+    "largest_group_members",
+    "consumer_lag",
+    "hot_partition_hours",
+    "hot_partition_ingress",
   ]);
 });
 
@@ -245,6 +262,7 @@ const JSON_TOP_FIELDS = [
   "parameters",
   "topics",
   "summary",
+  "notes",
   "error",
 ];
 
@@ -275,6 +293,21 @@ const JSON_TOPIC_FIELDS = [
   "warnings",
   "skew",
   "consumer_fan_out",
+  "peak_records_per_second",
+  "peak_minute_start",
+  "peak_minute_records_per_second",
+  "peak_minute_bytes_per_second",
+  "peak_window",
+  "required_records_per_second",
+  "reason",
+  "terms",
+  "keys_kept_pct",
+  "distinct_keys",
+  "consumer_groups",
+  "largest_group_members",
+  "consumer_lag",
+  "hot_partition_hours",
+  "hot_partition_ingress",
   "hourly",
 ];
 
@@ -293,6 +326,9 @@ Deno.test("JSON report has exactly the contract's fields, schema_version 1", () 
     for (const h of t.hourly) {
       assertEquals(Object.keys(h).sort(), ["bytes", "hour_start", "records"]);
     }
+    // Every term's value, by name, for each recommendation; none without one.
+    if (t.recommended_partitions === null) assertEquals([t.terms, t.reason], [null, null]);
+    else assertEquals(Object.keys(t.terms), [...TERM_NAMES], t.topic_name);
   }
   assertEquals(json.summary.partitions_to_add, 3);
   assertEquals(json.parameters.topic_filter, []);
@@ -430,16 +466,38 @@ Deno.test("Markdown report lists increases first, with names as code", () => {
   const rows = md.split("\n").filter((l) => l.startsWith("| `"));
   assertEquals(
     rows[0],
-    "| `orders` | 6 → 9 (8–10) | 30.000 | increase | " +
+    "| `orders` | 6 → 9 (8–10) | 30.000 | increase | consumer\\_bytes | " +
       "keyed_topic, skewed, window_capped, low_sample, uncertain |",
   );
   assertEquals(rows.length, 7);
+  assertStringIncludes(md, "Reason: the limit that set the count.");
   assertStringIncludes(md, '| `=HYPERLINK("x")` | 12 → 6 |');
   assertStringIncludes(
     md,
     "| `broken` | 4 |  | error: Cannot describe topic: TOPIC\\_AUTHORIZATION\\_FAILED |",
   );
   assertStringIncludes(md, "7 topics: 1 need more partitions (3 to add)");
+});
+
+Deno.test("a cluster's notes are in the JSON and the Markdown report", () => {
+  const noted = fixtureReport({ notes: ["consumer groups not read: GROUP_AUTHORIZATION_FAILED"] });
+  assertEquals(toJsonReport(noted).notes, ["consumer groups not read: GROUP_AUTHORIZATION_FAILED"]);
+  assertStringIncludes(
+    renderMarkdown(noted),
+    "Note: consumer groups not read: GROUP\\_AUTHORIZATION\\_FAILED",
+  );
+  assertEquals(toJsonReport(report).notes, []);
+});
+
+Deno.test("Markdown report says how many increases only reach a policy floor", () => {
+  const floor = fixtureReport({
+    topics: report.topics.map((t) => t.action === "increase" ? { ...t, reason: "minimum" } : t),
+  });
+  assertStringIncludes(
+    renderMarkdown(floor),
+    "(3 to add; 1 of them only to reach a policy floor, reason `minimum` or `brokers`)",
+  );
+  assert(!renderMarkdown(report).includes("only to reach a policy floor"));
 });
 
 Deno.test("Markdown report shows a range only where the interval's ends differ, and says what it is", () => {
