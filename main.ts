@@ -2,18 +2,20 @@
 // process; everything else throws typed errors that this maps to exit codes:
 // 0 ok, 1 internal error, 2 usage or configuration error, 3 finished with some clusters or
 // topics failed, 4 a --fail-on gate tripped.
-import { ConfigError, denoEnv, loadConfig } from "./src/config/mod.ts";
-import { resolveAwsCredentials } from "./src/config/aws_secrets.ts";
+// Only what every invocation needs is imported here: --help and --version answer from the
+// settings table alone, with no permission (nothing is read from the environment or the
+// disk first). The run (the Kafka client, the sources, the reports), the AWS SDK and the
+// logger are loaded when a run needs them, with string literals, so that `deno compile`
+// still embeds them.
+import { ConfigError, denoEnv, loadConfig, type Preflight } from "./src/config/mod.ts";
 import { preflight } from "./src/cli/preflight.ts";
 import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
-import { setupLogging, teardownLogging } from "./src/cli/logging.ts";
 import { makeScrubber, type Scrubber } from "./src/scrub.ts";
 import { describeError } from "./src/describe_error.ts";
 import { isPolicyReason } from "./src/model/recommend.ts";
-import { runAnalysis, type RunOptions, type RunOutcome } from "./src/run/run.ts";
+import type { RunOptions, RunOutcome } from "./src/run/run.ts";
 import { StatusConsole } from "./src/cli/status_console.ts";
-import { githubEnv, publishToGithub } from "./src/cli/github_env.ts";
-import { toJsonReport } from "./src/report/json.ts";
+import { type GithubEnv, githubEnv, publishToGithub } from "./src/cli/github_env.ts";
 import { VERSION } from "./src/version.ts";
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, partial: 3, gate: 4 } as const;
@@ -25,14 +27,14 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
   let scrub: Scrubber = (text) => text;
   let verbose = argv.includes("--verbose") || argv.includes("-v");
   try {
-    const github = githubEnv();
-    const appendFiles = [
-      ...(github.outputFile ? [{ variable: "GITHUB_OUTPUT", path: github.outputFile }] : []),
-      ...(github.summaryFile
-        ? [{ variable: "GITHUB_STEP_SUMMARY", path: github.summaryFile }]
-        : []),
-    ];
+    // GitHub's variables are read once a run is certain, not for --help or --version.
+    let github: GithubEnv | null = null;
+    const githubFiles = () => github ??= githubEnv();
     const cwd = Deno.cwd();
+    const checks: Preflight = {
+      ...preflight([], cwd),
+      appendFiles: () => preflight(appendFiles(githubFiles()), cwd).appendFiles(),
+    };
     // Everything is checked here, the output folder and GitHub's files included, before the
     // first cluster is contacted.
     const loaded = await loadConfig(
@@ -40,7 +42,7 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
       denoEnv,
       (path) => Deno.readTextFile(path),
       cwd,
-      preflight(appendFiles, cwd),
+      checks,
     );
     if ("help" in loaded) {
       console.log(loaded.text);
@@ -58,6 +60,10 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
     const config = await runnable(loaded.config);
     scrub = makeScrubber(config.secrets);
     const stderr = new StatusConsole(Deno.stderr, Deno.stderr.isTerminal());
+    const [{ runAnalysis }, { setupLogging, teardownLogging }] = await Promise.all([
+      import("./src/run/run.ts"),
+      import("./src/cli/logging.ts"),
+    ]);
     await setupLogging({
       level: config.settings.logLevel,
       scrub,
@@ -66,13 +72,14 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
     try {
       const outcome = await runAnalysis(config, { ...options, progress: stderr, scrub });
       if (config.settings.json) {
+        const { toJsonReport } = await import("./src/report/json.ts");
         const reports = outcome.clusters.map((c) => toJsonReport(c.report));
         await writeAll(
           Deno.stdout,
           new TextEncoder().encode(scrub(`${JSON.stringify(reports, null, 2)}\n`)),
         );
       }
-      await publishToGithub({ reports: outcome.clusters }, github, scrub);
+      await publishToGithub({ reports: outcome.clusters }, githubFiles(), scrub);
       return exitCode(outcome, config.settings.failOn);
     } finally {
       await teardownLogging();
@@ -121,8 +128,19 @@ export function exitCode(
 
 /** The configuration with its credentials, fetched from AWS Secrets Manager when kept there. */
 async function runnable(config: RunConfig | PendingRunConfig): Promise<RunConfig> {
-  if (config.credentials === null) return await resolveAwsCredentials(config);
+  if (config.credentials === null) {
+    const { resolveAwsCredentials } = await import("./src/config/aws_secrets.ts");
+    return await resolveAwsCredentials(config);
+  }
   return { ...config, credentials: config.credentials };
+}
+
+/** The files a GitHub Actions step appends to, when the runner set them. */
+function appendFiles(github: GithubEnv): { variable: string; path: string }[] {
+  return [
+    ...(github.outputFile ? [{ variable: "GITHUB_OUTPUT", path: github.outputFile }] : []),
+    ...(github.summaryFile ? [{ variable: "GITHUB_STEP_SUMMARY", path: github.summaryFile }] : []),
+  ];
 }
 
 function usageMessage(e: ConfigError): string {

@@ -158,14 +158,46 @@ export class KafkaCluster implements RetryContext, ApiLookup {
   /**
    * Points each partition at the broker that leads it now. A partition without a leader
    * right now keeps the one it had: asking it again fails fast, and retries continue.
+   *
+   * Refreshes asked for while one is in flight share the next Metadata request: with every
+   * round of a chunk in flight, a broker going down fails them all at once, and each retries.
+   * A refresh never answers from a request sent before it was asked for.
    */
-  async refreshLeaders(partitions: readonly LeaderPartition[]): Promise<void> {
-    if (partitions.length === 0) return;
-    const { brokers, topics } = await this.metadata([...new Set(partitions.map((p) => p.topic))]);
-    const nodes = new Map(brokers.map((b) => [b.nodeId, b]));
-    for (const p of partitions) {
-      const leader = nodes.get(topics.get(p.topic)?.leaders[p.partition] ?? -1);
-      if (leader) p.leader = leader;
+  refreshLeaders(partitions: readonly LeaderPartition[]): Promise<void> {
+    if (partitions.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#refreshes.push({ partitions, resolve, reject });
+      this.#refreshing ??= this.#refreshAll();
+    });
+  }
+
+  #refreshes: {
+    partitions: readonly LeaderPartition[];
+    resolve: () => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  #refreshing: Promise<void> | null = null;
+
+  async #refreshAll(): Promise<void> {
+    try {
+      while (this.#refreshes.length > 0) {
+        const asked = this.#refreshes.splice(0);
+        const all = asked.flatMap((a) => a.partitions);
+        try {
+          const { brokers, topics } = await this.metadata([...new Set(all.map((p) => p.topic))]);
+          const nodes = new Map(brokers.map((b) => [b.nodeId, b]));
+          for (const p of all) {
+            const leader = nodes.get(topics.get(p.topic)?.leaders[p.partition] ?? -1);
+            if (leader) p.leader = leader;
+          }
+          for (const a of asked) a.resolve();
+        } catch (e) {
+          for (const a of asked) a.reject(e);
+        }
+      }
+    } finally {
+      // In the same step as the last look at the queue: a refresh asked for later starts anew.
+      this.#refreshing = null;
     }
   }
 
@@ -181,7 +213,8 @@ export class KafkaCluster implements RetryContext, ApiLookup {
     for (let i = 0; i < topics.length; i += CONFIGS_PER_REQUEST) {
       requests.push(topics.slice(i, i + CONFIGS_PER_REQUEST));
     }
-    await inLanes(requests, 4, async (names) => {
+    // All in flight together (a request per 1,000 topics, each answer a few bytes a topic).
+    await inLanes(requests, requests.length, async (names) => {
       const response = await this.onAnyBroker("DescribeConfigs", async (conn) => {
         const r = await keepPartialResponse(
           api.async(

@@ -2,6 +2,7 @@
 // (the CA is PEM text, not a path), so it can be posted to a Web Worker that has no read
 // permission.
 import { kafka } from "../deps/kafka.ts";
+import { MAX_IN_FLIGHT_PER_CONNECTION } from "./in_flight.ts";
 
 export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL";
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
@@ -30,6 +31,12 @@ export interface ClientTuning {
    * producers keep the client's.
    */
   retries: number;
+  /**
+   * Requests the client keeps in flight per connection (the client's default, 5, when
+   * unset): the analyzer's are MAX_IN_FLIGHT_PER_CONNECTION (in_flight.ts says what bounds
+   * them); the test bed's producers keep the client's.
+   */
+  maxInflights?: number;
   /** How long partitions may keep failing retriably; twice the request timeout by default. */
   retryBudgetMs?: number;
   /**
@@ -48,6 +55,7 @@ export function tuningFor(timeoutMs: number): ClientTuning {
     connectTimeoutMs: timeoutMs,
     requestTimeoutMs: timeoutMs,
     retries: 0,
+    maxInflights: MAX_IN_FLIGHT_PER_CONNECTION,
   };
 }
 
@@ -74,6 +82,7 @@ export function clientOptions(
     timeout: tuning.requestTimeoutMs,
     retries: tuning.retries,
   };
+  if (tuning.maxInflights !== undefined) options.maxInflights = tuning.maxInflights;
   if (usesTls(c.securityProtocol)) {
     // Hostname verification stays on: the client checks the certificate against the host.
     options.tls = c.caPem === null ? {} : { ca: [c.caPem] };

@@ -183,12 +183,20 @@ export async function readConsumerGroups(
   topics: readonly string[],
 ): Promise<GroupsRead> {
   if (topics.length === 0) return { byTopic: new Map(), note: null };
-  const metadata = await cluster.metadata(topics);
+  // Independent: both in flight together (its answer is used only when a topic is known).
+  const [metadata, asked] = await Promise.all([
+    cluster.metadata(topics),
+    clusterMayDescribe(cluster).then(
+      (may) => ({ ok: true as const, may }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  ]);
   const byTopic = new Map<string, ConsumerGroupLag[]>();
   for (const name of topics) if (metadata.topics.has(name)) byTopic.set(name, []);
   if (byTopic.size === 0) return { byTopic, note: null };
 
-  const mayDescribe = await clusterMayDescribe(cluster);
+  if (!asked.ok) throw asked.error;
+  const mayDescribe = asked.may;
   if (mayDescribe === false) return { byTopic: null, note: clusterNote("no DESCRIBE on it") };
 
   const listed = await listGroups(cluster, metadata.brokers);

@@ -5,6 +5,7 @@
 import { kafka } from "../deps/kafka.ts";
 import type { ApiLookup } from "./api_versions.ts";
 import { hasArray, keepPartialResponse } from "./_partial.ts";
+import { fetchBudgetOf, FIRST_BATCH_BYTES } from "./in_flight.ts";
 import type { BrokerNode } from "./types.ts";
 
 export type Codec = "none" | "gzip" | "snappy" | "lz4" | "zstd";
@@ -66,6 +67,11 @@ export interface PartitionFetchResult {
 export interface FetchOptions {
   /** Upper bound on the whole response. */
   maxBytes?: number;
+  /**
+   * Bounds the request in time (e.g. SAMPLING_TIMEOUT_SECONDS), from when it is sent: the
+   * wait for room in the client's Fetch byte budget (in_flight.ts) does not count.
+   */
+  bound?: <T>(work: Promise<T>) => Promise<T>;
 }
 
 /** Every Fetch version the client speaks (v4–v17) takes v17's arguments. */
@@ -81,7 +87,9 @@ export interface FetchClient extends ApiLookup {
  * Fetches several partitions led by `leader` in one request; the results are in the order of
  * `partitions`, undefined for one the broker left out. A compressed batch comes back whole
  * even when the offset falls inside it, so records before the requested offset are dropped
- * from `records` (the batch's size and count still describe the whole batch).
+ * from `records` (the batch's size and count still describe the whole batch). Requests of
+ * one client go out together as long as their responses fit its Fetch byte budget, each
+ * counted at its maximum size (in_flight.ts); the rest wait for room.
  */
 export async function fetchFromLeader(
   client: FetchClient,
@@ -101,49 +109,59 @@ export async function fetchFromLeader(
     entry.requests.set(p.partition, i);
     topics.set(key, entry);
   });
-  const conn = await client.admin.connections.get({ host: leader.host, port: leader.port });
   const total = partitions.reduce((s, p) => s + p.maxBytes, 0);
-  const response = await keepPartialResponse(
-    api.async(
-      conn,
-      0, // maxWaitMs: never wait for more data
-      1,
-      Math.min(options.maxBytes ?? 50 * 1024 * 1024, Math.max(total, 1)),
-      kafka.FetchIsolationLevels.READ_UNCOMMITTED,
-      0, // sessionId 0 + epoch -1: a sessionless fetch
-      -1,
-      [...topics].map(([topicId, t]) => ({
-        topicId,
-        partitions: [...t.requests.values()].map((i) => ({
-          partition: partitions[i]!.partition,
-          currentLeaderEpoch: -1,
-          fetchOffset: partitions[i]!.offset,
-          lastFetchedEpoch: -1,
-          partitionMaxBytes: partitions[i]!.maxBytes,
+  const responseBytes = Math.min(options.maxBytes ?? 50 * 1024 * 1024, Math.max(total, 1));
+  const bound = options.bound ?? (<T>(work: Promise<T>) => work);
+  const ask = async () => {
+    const conn = await client.admin.connections.get({ host: leader.host, port: leader.port });
+    return await keepPartialResponse(
+      api.async(
+        conn,
+        0, // maxWaitMs: never wait for more data
+        1,
+        responseBytes,
+        kafka.FetchIsolationLevels.READ_UNCOMMITTED,
+        0, // sessionId 0 + epoch -1: a sessionless fetch
+        -1,
+        [...topics].map(([topicId, t]) => ({
+          topicId,
+          partitions: [...t.requests.values()].map((i) => ({
+            partition: partitions[i]!.partition,
+            currentLeaderEpoch: -1,
+            fetchOffset: partitions[i]!.offset,
+            lastFetchedEpoch: -1,
+            partitionMaxBytes: partitions[i]!.maxBytes,
+          })),
         })),
-      })),
-      [],
-      "",
-    ),
-    hasArray<FetchResponse>("responses"),
-  );
-  for (const t of response.responses) {
-    const entry = topics.get(t.topicId);
-    if (!entry) continue;
-    for (const p of t.partitions) {
-      const i = entry.requests.get(p.partitionIndex);
-      if (i === undefined) continue;
-      results[i] = {
-        topic: entry.name,
-        partition: p.partitionIndex,
-        errorCode: p.errorCode,
-        batches: (p.records ?? []).map((b) => toBatch(b, partitions[i]!.offset)),
-        highWatermark: p.highWatermark,
-        logStartOffset: p.logStartOffset,
-      };
+        [],
+        "",
+      ),
+      hasArray<FetchResponse>("responses"),
+    );
+  };
+  // Counted at its maximum, and at least what its first batch may take (returned whole
+  // whatever the limit), until its batches are decoded.
+  const charge = Math.max(responseBytes, FIRST_BATCH_BYTES);
+  return await fetchBudgetOf(client.admin).use(charge, async () => {
+    const response = await bound(ask());
+    for (const t of response.responses) {
+      const entry = topics.get(t.topicId);
+      if (!entry) continue;
+      for (const p of t.partitions) {
+        const i = entry.requests.get(p.partitionIndex);
+        if (i === undefined) continue;
+        results[i] = {
+          topic: entry.name,
+          partition: p.partitionIndex,
+          errorCode: p.errorCode,
+          batches: (p.records ?? []).map((b) => toBatch(b, partitions[i]!.offset)),
+          highWatermark: p.highWatermark,
+          logStartOffset: p.logStartOffset,
+        };
+      }
     }
-  }
-  return results;
+    return results;
+  });
 }
 
 function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {

@@ -11,6 +11,7 @@
 // partition whose leader stays unreachable (after the retries of per_leader.ts) is reported
 // as failed; the others get their offsets.
 import { inLanes } from "../in_lanes.ts";
+import { lookupLanes } from "./in_flight.ts";
 import { type BoundaryScan, isOpen, startScan } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
 import { EARLIEST, LATEST, type OffsetsAt } from "./list_offsets.ts";
@@ -33,7 +34,7 @@ export const WINDOW_LOOKUPS = 4;
 export const SCAN_RECORDS_PER_HOUR = 8;
 
 export interface HourlyOffsetsOptions {
-  /** ListOffsets rounds in flight at once. */
+  /** ListOffsets rounds in flight at once; by default as many as lookupLanes() allows. */
   concurrency?: number;
   /** Partitions up to this many records per hour of the window are read (0: never). */
   scanRecordsPerHour?: number;
@@ -173,21 +174,23 @@ function lookupAnswer(logStart: bigint, newest: bigint | undefined) {
     offset >= 0n ? offset : newest !== undefined && newest >= BigInt(boundary) ? logStart : none;
 }
 
-/**
- * One ListOffsets round per boundary for the partitions that still have it open (one request
- * per leader broker each), a few rounds in flight. A partition that fails one round is
- * recorded in `failed` and left out of the rounds after it: its retries are spent.
- */
 /** A partition's scan, with how its ListOffsets answers read (lookupAnswer). */
 interface Boundaries extends WindowScan {
   answer: (offset: bigint, boundary: number, none: bigint) => bigint;
 }
 
+/**
+ * One ListOffsets round per boundary for the partitions that still have it open (one request
+ * per leader broker each). The rounds do not depend on each other: all are in flight together
+ * as far as lookupLanes() allows (a week's 167 at once for a chunk of a few hundred
+ * partitions or fewer). A partition that fails one round is recorded in `failed` (its first
+ * failure) and left out of the rounds not yet sent: its retries are spent.
+ */
 async function lookUpOpen(
   cluster: KafkaCluster,
   scans: readonly Boundaries[],
   failed: Map<string, string>,
-  concurrency = 4,
+  concurrency?: number,
 ): Promise<void> {
   const rounds: { index: number; scans: Boundaries[] }[] = [];
   const last = (scans[0]?.scan.boundaries.length ?? 0) - 1;
@@ -196,7 +199,8 @@ async function lookUpOpen(
     if (pending.length > 0) rounds.push({ index, scans: pending });
   }
   const keyOf = (s: WindowScan) => partitionKey(s.partition.topic, s.partition.partition);
-  await inLanes(rounds, concurrency, async ({ index, scans: all }) => {
+  const widest = Math.max(0, ...rounds.map((r) => r.scans.length));
+  await inLanes(rounds, concurrency ?? lookupLanes(widest), async ({ index, scans: all }) => {
     const pending = all.filter((s) => !failed.has(keyOf(s)));
     if (pending.length === 0) return;
     const found = await cluster.offsets.at(
@@ -206,7 +210,7 @@ async function lookUpOpen(
     pending.forEach((s, k) => {
       const why = found.failed.get(k);
       if (why !== undefined) {
-        failed.set(keyOf(s), why);
+        if (!failed.has(keyOf(s))) failed.set(keyOf(s), why);
         return;
       }
       // None that late (or only records appended since the window's end was looked up):

@@ -20,6 +20,7 @@
 // hour never decrease (retention moving the log start mid-run cannot make a minute negative).
 // A partition whose leader stays unreachable is reported as failed.
 import { inLanes } from "../in_lanes.ts";
+import { lookupLanes } from "./in_flight.ts";
 import { type BoundaryScan, startScan } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
 import {
@@ -56,7 +57,7 @@ export interface MinuteRequest {
 }
 
 export interface MinuteOffsetsOptions {
-  /** ListOffsets rounds in flight at once. */
+  /** ListOffsets rounds in flight at once; by default as many as lookupLanes() allows. */
   concurrency?: number;
   /** Records per open minute boundary up to which a partition is read (0: never). */
   scanRecordsPerBoundary?: number;
@@ -219,14 +220,16 @@ function nonDecreasing(o: readonly (bigint | undefined)[]): bigint[] {
 
 /**
  * One ListOffsets round per open boundary index (one request per leader broker each, each
- * partition at its own timestamp), a few rounds in flight. A partition that fails a round is
- * recorded in `failed` and asked nothing more: its retries are spent.
+ * partition at its own timestamp). The rounds do not depend on each other: all are in flight
+ * together as far as lookupLanes() allows. A partition that fails a round is recorded in
+ * `failed` (its first failure) and asked nothing more in the rounds not yet sent: its retries
+ * are spent.
  */
 async function lookUp(
   cluster: KafkaCluster,
   grids: readonly Grid[],
   failed: Map<string, string>,
-  concurrency = 4,
+  concurrency?: number,
 ): Promise<void> {
   // Each grid's open cells, in time order.
   const pending = grids.map((g) => {
@@ -237,7 +240,9 @@ async function lookUp(
     return { g, cells };
   }).filter((p) => p.cells.length > 0);
   const rounds = Math.max(0, ...pending.map((p) => p.cells.length));
-  await inLanes(Array.from({ length: rounds }, (_, r) => r), concurrency, async (r) => {
+  // Round 0 asks every partition with an open boundary: the widest.
+  const lanes = concurrency ?? lookupLanes(pending.length);
+  await inLanes(Array.from({ length: rounds }, (_, r) => r), lanes, async (r) => {
     const asked = pending.filter((p) => p.cells.length > r && !failed.has(p.g.key));
     if (asked.length === 0) return;
     const at = (p: (typeof asked)[number]) => {
@@ -254,7 +259,7 @@ async function lookUp(
     asked.forEach((p, k) => {
       const why = found.failed.get(k);
       if (why !== undefined) {
-        failed.set(p.g.key, why);
+        if (!failed.has(p.g.key)) failed.set(p.g.key, why);
         return;
       }
       const { hour, offsets, minute } = at(p);

@@ -5,10 +5,17 @@
 // summarise into the ClusterReport the reporters render. Cluster-level failures
 // (unreachable, refused) become the report's `error`; topic-level failures become topics
 // with status `error`.
+//
+// The Kafka client is loaded only when the cluster is planned from Kafka; before that, the
+// pool is asked to start this cluster's first worker (pool.prestart), so that the worker's
+// start-up overlaps the planning: at once when the hosts it may reach are known (a source
+// that reaches only an HTTP API, or nothing; or a guess that the bootstrap servers are every
+// broker), else as soon as the first Metadata response names the brokers.
 import { inLanes } from "../in_lanes.ts";
 import type { Settings } from "../config/types.ts";
-import { KafkaCluster } from "../kafka/cluster.ts";
-import { type GroupsRead, readConsumerGroups } from "../kafka/consumer_groups.ts";
+import type { KafkaCluster } from "../kafka/cluster.ts";
+import type { BrokerNode } from "../kafka/types.ts";
+import type { GroupsRead } from "../kafka/consumer_groups.ts";
 import { type KafkaConnection, tuningFor } from "../kafka/connection.ts";
 import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
@@ -19,7 +26,13 @@ import { type ClusterPlan, planCluster } from "../plan/cluster_plan.ts";
 import { selectTopics } from "../plan/topic_filter.ts";
 import { methodLabel } from "../report/_format.ts";
 import type { ClusterReport } from "../report/types.ts";
-import { type ChunkMeasurer, inThisThread, inWorkers, sourceHosts } from "../scheduler/measure.ts";
+import {
+  type ChunkMeasurer,
+  clusterKey,
+  inThisThread,
+  inWorkers,
+  sourceHosts,
+} from "../scheduler/measure.ts";
 import type { WorkerPool } from "../scheduler/pool.ts";
 import { credentialsRefused } from "../sources/refused.ts";
 import { SOURCES } from "../sources/registry.ts";
@@ -27,6 +40,7 @@ import type { Source, SourceSpec } from "../sources/source.ts";
 import { deniedHosts, deniedHostsMessage } from "./_reachable.ts";
 import { describeError } from "../describe_error.ts";
 import { reportParameters } from "./parameters.ts";
+import { countMainThreadRequests } from "./_requests.ts";
 
 /** The parts of a source's spec that come from the run, not from the cluster or settings. */
 export type SourceExtras = Partial<Pick<SourceSpec, "metricsApi" | "prometheus" | "replay">> & {
@@ -56,11 +70,16 @@ export interface ClusterRunOptions {
   log?: (line: string) => void;
   /** Masks secrets in text a server sent (an HTTP error body). */
   scrub?: (text: string) => string;
+  /** Keep every measurement for the caller (true by default; a run keeps them to save them). */
+  keepMeasurements?: boolean;
 }
 
 export interface ClusterAnalysis {
   report: ClusterReport;
-  /** Every measurement the source returned (--save-measurements writes them). */
+  /**
+   * Every measurement the source returned, when `keepMeasurements` asked for them
+   * (--save-measurements writes them); else empty.
+   */
   measurements: TopicMeasurement[];
 }
 
@@ -98,10 +117,34 @@ export async function analyzeCluster(
   const measurements: TopicMeasurement[] = [];
   let kafka: KafkaCluster | null = null;
   let source: Source | null = null;
+  const prestart = (brokers: BrokerNode[]) => {
+    if (!options.pool) return;
+    const ahead = { ...spec, brokers };
+    const hosts = sourceHosts(ahead);
+    // Hosts this run may not reach fail the cluster below, with the setting that allows them.
+    if (deniedHosts(hosts).length === 0) options.pool.prestart(clusterKey(ahead), hosts, ahead);
+  };
+  if (!kind.readsKafka(spec) || bootstrapMayBeBrokers(connection)) prestart(spec.brokers);
   try {
     let plan: ClusterPlan;
     if (kind.plannedFromKafka(spec)) {
-      kafka = new KafkaCluster(connection, tuningFor(settings.requestTimeoutMs));
+      const [{ KafkaCluster }] = await Promise.all([
+        import("../kafka/cluster.ts"),
+        countMainThreadRequests(),
+      ]);
+      // The first Metadata response names the brokers: a worker that reads Kafka may be
+      // started with them while DescribeConfigs runs.
+      let brokersKnown = !kind.readsKafka(spec);
+      kafka = new class extends KafkaCluster {
+        override async metadata(topics: readonly string[] | null) {
+          const m = await super.metadata(topics);
+          if (!brokersKnown) {
+            brokersKnown = true;
+            prestart(m.brokers);
+          }
+          return m;
+        }
+      }(connection, tuningFor(settings.requestTimeoutMs));
       plan = await planCluster(kafka, settings);
     } else {
       source = await kind.create(spec, deps);
@@ -135,7 +178,7 @@ export async function analyzeCluster(
       : [plan.topics];
     // Consumer groups are read while the first chunks are measured (read only; with Kafka).
     const groups: Promise<GroupsRead | null> = kafka
-      ? readConsumerGroups(kafka, plan.topics.map((t) => t.name)).catch((e) => ({
+      ? readGroups(kafka, plan.topics.map((t) => t.name)).catch((e) => ({
         byTopic: null,
         note: `consumer groups could not be read: ${describeError(e)}`,
       }))
@@ -150,7 +193,9 @@ export async function analyzeCluster(
           ...measuredTopic,
           consumerGroups: read.byTopic?.get(measuredTopic.topic) ?? null,
         };
-        measurements.push(m);
+        // Kept only to be saved: a measurement holds each partition's hours, several times
+        // what its topic's result needs, and 10,000 topics of them are hundreds of MB.
+        if (options.keepMeasurements !== false) measurements.push(m);
         const r = analyzeTopic(m, settings.model, { brokerCount: plan.brokers.length });
         results.set(r.topicName, r);
         options.onTopic?.(r);
@@ -188,9 +233,28 @@ export async function analyzeCluster(
       },
     };
   } finally {
+    // A worker started ahead of a plan that failed, or that had nothing to measure.
+    await options.pool?.release(clusterKey(spec));
     await source?.close().catch(() => {});
     await kafka?.close().catch(() => {});
   }
+}
+
+/** The consumer groups of the topics (read only), with the module loaded when first needed. */
+async function readGroups(kafka: KafkaCluster, topics: string[]): Promise<GroupsRead> {
+  const { readConsumerGroups } = await import("../kafka/consumer_groups.ts");
+  return await readConsumerGroups(kafka, topics);
+}
+
+/**
+ * Whether the bootstrap servers may be every broker the cluster advertises (a self-managed
+ * cluster, the local test bed), so that a worker started with them alone may serve the
+ * cluster. Confluent Cloud's bootstrap servers are load balancers, never brokers.
+ */
+function bootstrapMayBeBrokers(connection: KafkaConnection): boolean {
+  return connection.bootstrapServers.every((s) =>
+    !/\.confluent\.cloud$/i.test(s.slice(0, s.lastIndexOf(":")))
+  );
 }
 
 /** A plan the source made, cut to the topics TOPIC_FILTER and INCLUDE_INTERNAL_TOPICS select. */

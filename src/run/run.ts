@@ -6,13 +6,14 @@
 import { inLanes } from "../in_lanes.ts";
 import type { RunConfig } from "../config/types.ts";
 import { textLogger } from "./_log.ts";
-import { addCounts, countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import type { TopicResult } from "../model/analyze.ts";
 import { summaryStats } from "../model/summary.ts";
 import type { ClusterReport } from "../report/types.ts";
 import { type ReportFormat, writeClusterReports } from "../report/writer.ts";
 import type { ChunkLimits } from "../plan/chunks.ts";
+import { addCounts } from "../scheduler/counts.ts";
 import { WorkerPool } from "../scheduler/pool.ts";
+import { takeMainThreadRequests } from "./_requests.ts";
 import { VERSION } from "../version.ts";
 import { analyzeCluster } from "./analyze_cluster.ts";
 import { type ClusterJob, clusterJobs } from "./cluster_jobs.ts";
@@ -68,8 +69,22 @@ export interface RunOutcome {
 
 const MB = 1_048_576;
 
+/** Workers alive at most, whatever WORKERS says: each is an isolate with its own heap. */
+export const MAX_WORKERS = 16;
+
+const cores = () => Math.max(1, navigator.hardwareConcurrency || 1);
+
 export function defaultWorkers(): number {
-  return Math.min(8, Math.max(1, navigator.hardwareConcurrency || 1));
+  return Math.min(8, cores());
+}
+
+/**
+ * The pool's size for `asked` workers: at most twice the CPU cores (a worker waits on the
+ * network part of the time, so two per core still find work; more only add heaps that
+ * compete for the same cores) and at most MAX_WORKERS, which bounds memory on any machine.
+ */
+export function capWorkers(asked: number, cpuCores: number = cores()): number {
+  return Math.max(1, Math.min(asked, 2 * cpuCores, MAX_WORKERS));
 }
 
 export async function runAnalysis(
@@ -82,15 +97,22 @@ export async function runAnalysis(
   const { settings } = config;
   const { jobs, analysisTime: replayed, origin } = await clusterJobs(config);
   const analysisTime = replayed ?? clock();
-  countKafkaRequests();
-  takeRequestCounts();
-  const workers = options.workers ?? settings.workers ?? defaultWorkers();
+  // Counts left by an earlier run in this process (tests run the CLI in-process) are dropped.
+  await takeMainThreadRequests();
+  const asked = options.workers ?? settings.workers ?? defaultWorkers();
+  const workers = capWorkers(asked);
 
   log.info(`kafka-partition-recommender ${VERSION}: analysis started`);
   log.info(
     `analysis time ${iso(analysisTime)}; ${jobs.length} cluster(s) from ${origin}; method ` +
       `${settings.method}; ${workers} worker(s)`,
   );
+  if (workers < asked) {
+    log.info(
+      `WORKERS ${asked} capped at ${workers}: at most twice the CPU cores ` +
+        `(${cores()}), and at most ${MAX_WORKERS}, since each worker is an isolate of its own`,
+    );
+  }
   for (const [name, value] of Object.entries(reportParameters(settings))) {
     log.info(`  ${name} = ${Array.isArray(value) ? value.join(",") || "(all)" : String(value)}`);
   }
@@ -176,7 +198,7 @@ export async function runAnalysis(
   }
   // Planning ran on this thread, measuring in the workers: together, every request made.
   const requests = { ...pool.requests };
-  addCounts(requests, takeRequestCounts());
+  addCounts(requests, await takeMainThreadRequests());
   log.debug(`Kafka requests: ${JSON.stringify(requests)}`);
   const refusedClusters = outcomes.filter((o) => o.report.credentialsRefused === true).length;
   return {
@@ -218,6 +240,7 @@ async function runCluster(
     pool,
     source: job.source,
     maxChunksInFlight: settings.maxWorkersPerCluster,
+    keepMeasurements: settings.saveMeasurements !== null,
     log: (line) => clog.info(`${id}: ${line}`),
     ...(scrub ? { scrub } : {}),
     workers,

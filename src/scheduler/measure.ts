@@ -11,6 +11,7 @@ import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { errorMeasurement } from "../sources/error_measurement.ts";
 import { SourceFailure } from "../sources/refused.ts";
+import { SOURCES } from "../sources/registry.ts";
 import type { Source, SourceSpec } from "../sources/source.ts";
 import { type WorkerPool } from "./pool.ts";
 
@@ -37,16 +38,22 @@ export function clusterHosts(
 /**
  * Every host a source's worker may reach: the cluster's when the source reads Kafka (record
  * sampling; Prometheus' kafka_exporter family samples bytes per record), and the host of
- * each HTTP API the spec names.
+ * each HTTP API the spec names. A source that does not read Kafka (the Metrics API, a
+ * replay) reaches no broker: its hosts are known before the cluster is planned.
  */
 export function sourceHosts(spec: SourceSpec): string[] {
   const urls = [spec.metricsApi?.baseUrl, spec.prometheus?.url].filter((u) => u !== undefined);
   return [
     ...new Set([
-      ...clusterHosts(spec.connection, spec.brokers),
+      ...(SOURCES[spec.method].readsKafka(spec) ? clusterHosts(spec.connection, spec.brokers) : []),
       ...urls.map((u) => new URL(u).host),
     ]),
   ];
+}
+
+/** The pool's name for a cluster: its workers serve no other. */
+export function clusterKey(spec: SourceSpec): string {
+  return JSON.stringify([spec.connection.clusterId, spec.connection.bootstrapServers]);
 }
 
 /** A source with a deadline of its own gets it, and a minute, before its worker is given up. */
@@ -66,7 +73,7 @@ export function inWorkers(
   windowOf: WindowOf,
   options: WorkerOptions = { wholeCluster: false },
 ): ChunkMeasurer {
-  const cluster = JSON.stringify([spec.connection.clusterId, spec.connection.bootstrapServers]);
+  const cluster = clusterKey(spec);
   const hosts = sourceHosts(spec);
   const timeoutMs = taskTimeout(spec);
   type Tried = { measurements: TopicMeasurement[] } | { reason: string };

@@ -1,9 +1,11 @@
 // The pool of Web Workers shared by every cluster of a run. A worker belongs to one cluster
-// (it holds that cluster's Kafka connection and may reach only that cluster's hosts); the
-// pool keeps at most `size` alive, reuses an idle worker of the same cluster, and replaces
-// an idle worker of another cluster when it is full. A worker that throws or dies fails
-// only the task it was running, and is never reused.
-import { addCounts } from "../kafka/request_counter.ts";
+// (it holds that cluster's connections and may reach only the hosts it was started with);
+// the pool keeps at most `size` alive, starts one only when a task needs it or a cluster
+// asks for one ahead of its tasks (prestart), reuses an idle worker of the same cluster that
+// may reach the task's hosts, and replaces an idle worker of another cluster when it is full.
+// A worker that throws or dies fails only the task it was running, and is never reused.
+import type { SourceSpec } from "../sources/source.ts";
+import { addCounts } from "./counts.ts";
 import { type FromWorker, type MeasureTask, PROTOCOL_VERSION, type ToWorker } from "./protocol.ts";
 
 export interface PoolOptions {
@@ -42,6 +44,8 @@ export interface TaskOptions {
 interface Slot {
   worker: Worker;
   cluster: string;
+  /** The hosts (`host:port`) its permissions allow; fixed when it starts. */
+  hosts: ReadonlySet<string>;
   busy: boolean;
   /** Settles the running task when the worker dies. */
   onDeath: ((error: WorkerFailure) => void) | null;
@@ -80,7 +84,7 @@ export class WorkerPool {
       if (reply.type === "refused") {
         throw new WorkerFailure(`worker refused the task: ${reply.reason}`);
       }
-      if (reply.type === "closed" || reply.type === "log") {
+      if (reply.type === "closed" || reply.type === "log" || reply.type === "prepared") {
         throw new WorkerFailure(`worker answered a task with "${reply.type}"`);
       }
       addCounts(this.requests, reply.requests);
@@ -94,6 +98,35 @@ export class WorkerPool {
       slot.busy = false;
       this.#wake();
     }
+  }
+
+  /**
+   * Starts a worker for `cluster` ahead of its first task, so that its start-up (the isolate,
+   * the source's modules, the Kafka client when the source reads Kafka) overlaps the main
+   * thread's planning. Does nothing when a worker of the cluster that may reach `hosts`
+   * exists already, or when the pool is full (a guess never evicts another cluster's worker).
+   * An idle worker of the cluster that may not reach `hosts` (started on a guess that the
+   * bootstrap servers were every broker) is retired first. `hosts` must be within the
+   * process's own permissions (Deno refuses the worker otherwise).
+   */
+  prestart(cluster: string, hosts: readonly string[], source: SourceSpec): boolean {
+    if (this.#closed) return false;
+    const mine = this.#slots.filter((s) => s.cluster === cluster && !s.dead);
+    if (mine.some((s) => this.#covers(s, hosts))) return false;
+    for (const s of mine.filter((s) => !s.busy)) this.#kill(s);
+    if (this.#slots.length >= this.options.size) return false;
+    let slot: Slot;
+    try {
+      slot = this.#spawn(cluster, hosts);
+    } catch {
+      // Deno refused the worker (hosts beyond the process's permissions): the task that
+      // needs one will fail with the reason, or the caller says which host to allow.
+      return false;
+    }
+    slot.busy = false;
+    slot.worker.postMessage({ v: PROTOCOL_VERSION, type: "prepare", source } satisfies ToWorker);
+    this.#wake();
+    return true;
   }
 
   /** Retires the idle workers of a cluster whose measuring is done, freeing their memory. */
@@ -119,11 +152,16 @@ export class WorkerPool {
   async #acquire(cluster: string, hosts: readonly string[]): Promise<Slot> {
     for (;;) {
       if (this.#closed) throw new WorkerFailure("the worker pool is closed");
-      const idle = this.#slots.find((s) => !s.busy && s.cluster === cluster);
+      const idle = this.#slots.find((s) =>
+        !s.busy && s.cluster === cluster && this.#covers(s, hosts)
+      );
       if (idle) {
         idle.busy = true;
         return idle;
       }
+      // A worker of this cluster started before its brokers were known, that may not reach
+      // them: it can never serve this cluster.
+      for (const s of this.#slots.filter((s) => !s.busy && s.cluster === cluster)) this.#kill(s);
       if (this.#slots.length < this.options.size) return this.#spawn(cluster, hosts);
       const other = this.#slots.find((s) => !s.busy);
       if (other) {
@@ -141,8 +179,19 @@ export class WorkerPool {
       type: "module",
       ...(this.options.scopeNetwork ? { deno: { permissions: workerPermissions(hosts) } } : {}),
     } as WorkerOptions);
-    const slot: Slot = { worker, cluster, busy: true, onDeath: null, onReply: null, dead: false };
-    worker.onmessage = (e: MessageEvent<FromWorker>) => slot.onReply?.(e.data);
+    const slot: Slot = {
+      worker,
+      cluster,
+      hosts: new Set(hosts),
+      busy: true,
+      onDeath: null,
+      onReply: null,
+      dead: false,
+    };
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      // The answer to `prepare` answers no task; a failure to load shows in the first task.
+      if (e.data.type !== "prepared") slot.onReply?.(e.data);
+    };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       slot.dead = true;
@@ -206,6 +255,11 @@ export class WorkerPool {
     this.#slots = this.#slots.filter((s) => s !== slot);
   }
 
+  /** Whether a worker may reach every one of `hosts` (any worker may, when not scoped). */
+  #covers(slot: Slot, hosts: readonly string[]): boolean {
+    return !this.options.scopeNetwork || hosts.every((h) => slot.hosts.has(h));
+  }
+
   #wake(): void {
     const next = this.#waiting.shift();
     next?.();
@@ -224,6 +278,10 @@ export function workerPermissions(hosts: readonly string[]): Deno.PermissionOpti
     sys: "inherit",
     write: false,
     run: false,
-    ffi: false,
+    // Inherited, never `false`: the Kafka client tries a native CRC-32C addon as it loads and
+    // falls back to WebAssembly when FFI is denied, but a worker whose FFI is `false` in a
+    // process that may prompt (`deno run` on a terminal) stops at an "Allow ffi?" prompt.
+    // Under `-A` the addon loads; under `deno task analyze` (no FFI, --no-prompt) it is denied.
+    ffi: "inherit",
   };
 }

@@ -5,7 +5,7 @@ import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import type { SourceSpec } from "../sources/source.ts";
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export interface MeasureTask {
   /** Unique per run. */
@@ -18,6 +18,12 @@ export interface MeasureTask {
 }
 
 export type ToWorker =
+  /**
+   * Sent as the worker starts, before its first task: load the modules this source needs
+   * (its own, and the Kafka client when it reads Kafka), so that the first task finds them
+   * loaded. Builds nothing and connects nowhere; answered with `prepared`.
+   */
+  | { v: typeof PROTOCOL_VERSION; type: "prepare"; source: SourceSpec }
   | { v: typeof PROTOCOL_VERSION; type: "measure"; task: MeasureTask }
   /** Close every Kafka connection, answer `closed`, then expect termination. */
   | { v: typeof PROTOCOL_VERSION; type: "close" };
@@ -43,5 +49,10 @@ export type FromWorker =
   /** A line for the run's log, while the task runs (a wait, a retry); not an answer. */
   | { v: typeof PROTOCOL_VERSION; type: "log"; taskId: number; line: string }
   | { v: typeof PROTOCOL_VERSION; type: "closed"; requests: Record<string, number> }
+  /**
+   * The modules of a `prepare` are loaded (`error`: they could not be; the first task will
+   * say why). Not an answer to a task: it may arrive while one runs.
+   */
+  | { v: typeof PROTOCOL_VERSION; type: "prepared"; error: string | null }
   /** The worker got a message it cannot read (another protocol version). */
   | { v: number; type: "refused"; reason: string };

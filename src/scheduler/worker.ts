@@ -1,9 +1,12 @@
 // The Web Worker entry: measures chunks of topics of one cluster with the source the task
 // names (built once per cluster and kept across tasks, closed on `close`). Runs with network
-// permission for its cluster's hosts only; see pool.ts. What the source logs goes to the
+// permission for its source's hosts only; see pool.ts. What the source logs goes to the
 // main thread as `log` messages, masked first with the secrets of the task's spec.
+//
+// Nothing heavy is imported statically: a worker loads its source's module, and the Kafka
+// client only when that source reads Kafka (a Metrics API or replay worker never does), as
+// soon as it starts (`prepare`), while the main thread is still planning.
 /// <reference lib="deno.worker" />
-import { countKafkaRequests, takeRequestCounts } from "../kafka/request_counter.ts";
 import { describeError } from "../describe_error.ts";
 import { credentialsRefused } from "../sources/refused.ts";
 import { SOURCES } from "../sources/registry.ts";
@@ -11,10 +14,29 @@ import type { Source, SourceSpec } from "../sources/source.ts";
 import { makeScrubber } from "../scrub.ts";
 import { type FromWorker, type MeasureTask, PROTOCOL_VERSION, type ToWorker } from "./protocol.ts";
 
-countKafkaRequests();
+type RequestCounter = typeof import("../kafka/request_counter.ts");
+
 const sources = new Map<string, Promise<Source>>();
+/** The Kafka request counter, installed before the first source that reads Kafka is built. */
+let counter: Promise<RequestCounter> | null = null;
 /** The task whose source is logging; a worker runs one task at a time. */
 let current: { taskId: number; post: (m: FromWorker) => void } | null = null;
+
+/** Loads (once) what a source needs before it can measure: the counter when it reads Kafka. */
+function ready(spec: SourceSpec): Promise<unknown> {
+  const kind = SOURCES[spec.method];
+  if (!kind.readsKafka(spec)) return kind.load();
+  counter ??= import("../kafka/request_counter.ts").then((m) => {
+    m.countKafkaRequests();
+    return m;
+  });
+  return Promise.all([counter, kind.load()]);
+}
+
+/** The Kafka requests sent since the last call; none in a worker that never loaded the client. */
+async function takeCounts(): Promise<Record<string, number>> {
+  return counter ? await counter.then((m) => m.takeRequestCounts(), () => ({})) : {};
+}
 
 /** Every secret a spec holds: what the worker masks in what it logs or reports. */
 function specSecrets(spec: SourceSpec): string[] {
@@ -63,17 +85,26 @@ export async function handle(
     };
   }
   switch (message.type) {
+    case "prepare": {
+      try {
+        await ready(message.source);
+        return { v: PROTOCOL_VERSION, type: "prepared", error: null };
+      } catch (e) {
+        return { v: PROTOCOL_VERSION, type: "prepared", error: describeError(e) };
+      }
+    }
     case "measure": {
       const { task } = message;
       current = { taskId: task.taskId, post };
       try {
+        await ready(task.source);
         const measurements = await (await sourceFor(task)).measure(task.topics);
         return {
           v: PROTOCOL_VERSION,
           type: "measured",
           taskId: task.taskId,
           measurements,
-          requests: takeRequestCounts(),
+          requests: await takeCounts(),
         };
       } catch (e) {
         return {
@@ -82,7 +113,7 @@ export async function handle(
           taskId: task.taskId,
           error: describeError(e),
           refused: credentialsRefused(e),
-          requests: takeRequestCounts(),
+          requests: await takeCounts(),
         };
       } finally {
         current = null;
@@ -91,7 +122,7 @@ export async function handle(
     case "close": {
       await Promise.allSettled([...sources.values()].map(async (s) => (await s).close()));
       sources.clear();
-      return { v: PROTOCOL_VERSION, type: "closed", requests: takeRequestCounts() };
+      return { v: PROTOCOL_VERSION, type: "closed", requests: await takeCounts() };
     }
   }
 }

@@ -11,7 +11,8 @@
 // window that the record budget covers is read whole: a census.
 //
 // Requests: one Fetch per leader carries one run of each of up to 250 partitions; a
-// partition's further runs go in further requests, all in flight together; a run the share
+// partition's further runs go in further requests, all in flight together as far as the
+// client's Fetch byte budget allows (kafka/in_flight.ts); a run the share
 // did not cover goes on in the next round. A batch that did not fit a share is read again
 // alone, in a request of its own, where the broker always returns the first batch whole
 // however large (up to max.message.bytes). Partitions whose leader moved are retried after a
@@ -402,7 +403,7 @@ class Reader {
       const points = indexes.map((i) => group[i]!);
       let results: (PartitionFetchResult | undefined)[];
       try {
-        results = await this.#bounded(fetchFromLeader(
+        results = await fetchFromLeader(
           this.client,
           leader,
           points.map((p): PartitionFetch => ({
@@ -413,8 +414,9 @@ class Reader {
             // Alone, the first batch comes back whole whatever the share: ask for no more.
             maxBytes: p.alone ? 1 : p.owner.census ? CENSUS_SHARE_BYTES : p.owner.shareBytes,
           })),
-          { maxBytes: MAX_RESPONSE_BYTES },
-        ));
+          // The timeout runs from when the request may go (the client's Fetch byte budget).
+          { maxBytes: MAX_RESPONSE_BYTES, bound: (work) => this.#bounded(work) },
+        );
       } catch (error) {
         for (const i of indexes) answers[i] = { ok: false, error };
         return;

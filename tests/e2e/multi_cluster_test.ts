@@ -106,30 +106,49 @@ Deno.test("three clusters: two analysed with their reports, one unreachable; exi
 
 Deno.test("progress: a live status line on a terminal, none when stderr is not one", async () => {
   const info = await localBroker();
+  // A real topic, so that a worker measures it on the terminal too: a worker must never stop
+  // at a permission prompt there (`deno run` without --no-prompt may prompt on a terminal).
+  const prefix = `kt${Date.now().toString(36)}tty_`;
+  const profile = withTopicPrefix(await loadProfile(fixture("sampler_profile.json")), prefix);
+  await seedProfile(profile, plaintextConnection(info), {
+    anchor: Math.floor(Date.now() / HOUR_MS) * HOUR_MS,
+  });
   const env = {
     KAFKA_CREDENTIALS: kafkaCredentials([{
       kafka_cluster_id: "tty",
       "bootstrap.servers": info.plaintextBootstrap,
       "security.protocol": "PLAINTEXT",
     }]),
-    TOPIC_FILTER: "no-topic-has-this-name",
+    TOPIC_FILTER: prefix,
   };
-  const plain = await runCli([], { env });
-  assertEquals(plain.code, 0, plain.stderr);
-  assert(!plain.stderr.includes("\x1b[2K"), "no terminal control codes off a terminal");
+  try {
+    const plain = await runCli([], { env });
+    assertEquals(plain.code, 0, plain.stderr);
+    assert(!plain.stderr.includes("\x1b[2K"), "no terminal control codes off a terminal");
 
-  // `script` gives the CLI a real pseudo-terminal for stderr.
-  const cwd = await Deno.makeTempDir({ prefix: "kpr-tty-" });
-  const main = new URL("../../main.ts", import.meta.url).pathname;
-  const command = `${Deno.execPath()} run --unstable-worker-options -A ${main} 2>&1`;
-  const out = await new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    cwd,
-    env: { ...env, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assertEquals(out.code, 0, text);
-  assertStringIncludes(text, "\r\x1b[2Kanalysing: tty");
+    // `script` gives the CLI a real pseudo-terminal for stdin and stderr.
+    const cwd = await Deno.makeTempDir({ prefix: "kpr-tty-" });
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const command = `${Deno.execPath()} run --unstable-worker-options -A ${main} 2>&1`;
+    const child = new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      cwd,
+      env: { ...env, NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // A prompt would wait for an answer forever: fail with what it printed instead.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    const out = await child.output().finally(() => clearTimeout(timer));
+    const text = new TextDecoder().decode(out.stdout);
+    assertEquals(out.code, 0, text);
+    assert(!/Deno requests/.test(text), `no permission prompt on a terminal:\n${text}`);
+    assertStringIncludes(text, "\r\x1b[2Kanalysing: tty");
+    assertStringIncludes(text, "clusters analysed: 1, succeeded: 1, failed: 0");
+  } finally {
+    const k = new KafkaCluster(plaintextConnection(info));
+    await k.admin.deleteTopics({ topics: profile.topics.map((t) => t.name) }).catch(() => {});
+    await k.close();
+  }
 });

@@ -137,3 +137,45 @@ Deno.test("a worker that crashes or reports failures fails only its task: retrie
     await seeded.cleanup();
   }
 });
+
+Deno.test("prestart: a worker started ahead of its task is reused, replaced or released", async () => {
+  const pool = new WorkerPool({ size: 2, scopeNetwork: true, taskTimeoutMs: 60_000 });
+  const spec = (bootstrap: string): MeasureTask["source"] => ({
+    method: "sampling",
+    connection: {
+      clusterId: "ahead",
+      bootstrapServers: [bootstrap],
+      securityProtocol: "PLAINTEXT",
+      sasl: null,
+      caPem: null,
+    },
+    brokers: [],
+    analysisTime: Date.now(),
+    samplingDays: 1,
+    timeoutMs: 30_000,
+    sampling: LIMITS,
+    metricsApi: null,
+    prometheus: null,
+    replay: null,
+  });
+  try {
+    const boot = ["127.0.0.1:1"];
+    assert(pool.prestart("ahead", boot, spec(boot[0]!)), "started on the bootstrap servers");
+    assertEquals(pool.alive, 1);
+    assert(!pool.prestart("ahead", boot, spec(boot[0]!)), "one that may reach them exists");
+    // The brokers turned out to be other hosts: the idle guess is retired, a new one starts.
+    const brokers = [...boot, "127.0.0.2:1"];
+    assert(pool.prestart("ahead", brokers, spec(boot[0]!)), "restarted for the brokers");
+    assertEquals(pool.alive, 1);
+    // Another cluster's guess fills the pool; a third finds no room and never evicts.
+    assert(pool.prestart("other", ["127.0.0.3:1"], spec("127.0.0.3:1")));
+    assert(!pool.prestart("third", ["127.0.0.4:1"], spec("127.0.0.4:1")), "pool full");
+    assertEquals(pool.alive, 2);
+    await pool.release("ahead");
+    assertEquals(pool.alive, 1, "a released cluster's idle worker is gone");
+  } finally {
+    await pool.close();
+  }
+  assertEquals(pool.alive, 0);
+  assert(!pool.prestart("ahead", ["127.0.0.1:1"], spec("127.0.0.1:1")), "closed pool");
+});
