@@ -10,7 +10,7 @@
 import { ConfigError, denoEnv, loadConfig, type Preflight } from "./src/config/mod.ts";
 import { preflight } from "./src/cli/preflight.ts";
 import type { PendingRunConfig, RunConfig } from "./src/config/types.ts";
-import { makeScrubber, type Scrubber } from "./src/scrub.ts";
+import { growingScrubber, makeScrubber, type Scrubber } from "./src/scrub.ts";
 import { describeError } from "./src/describe_error.ts";
 import { isPolicyReason } from "./src/model/recommend.ts";
 import type { RunOptions, RunOutcome } from "./src/run/run.ts";
@@ -58,7 +58,8 @@ export async function main(argv: readonly string[], options: RunOptions = {}): P
     scrub = (text) => makeScrubber(secrets)(text);
     verbose = loaded.config.settings.verbose;
     const config = await runnable(loaded.config);
-    scrub = makeScrubber(config.secrets);
+    // Discovery adds each temporary key's secret to config.secrets as it is created.
+    scrub = growingScrubber(config.secrets);
     const stderr = new StatusConsole(Deno.stderr, Deno.stderr.isTerminal());
     const [{ runAnalysis }, { setupLogging, teardownLogging }] = await Promise.all([
       import("./src/run/run.ts"),

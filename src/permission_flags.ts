@@ -11,7 +11,7 @@
 //   GITHUB_OUTPUT and GITHUB_STEP_SUMMARY;
 // - read and write access to OUTPUT_DIR and SAVE_MEASUREMENTS, read access to the files of
 //   FILE_SETTINGS (the credential files, MEASUREMENTS_FILE), and network access to the hosts
-//   of CONFLUENT_METRICS_API_URL and PROMETHEUS_URL, when the environment or .env sets them;
+//   of CONFLUENT_METRICS_API_URL, CONFLUENT_CLOUD_API_URL and PROMETHEUS_URL, when the environment or .env sets them;
 // - the user's additions: KPR_ALLOW_NET (self-managed brokers), KPR_ALLOW_READ (CA files,
 //   an --env-file), KPR_ALLOW_WRITE (an --output-dir; also read, for renames), each a
 //   comma-separated list.

@@ -153,7 +153,11 @@ export const AWS_ENDPOINT_ENV: readonly string[] = [
  * Settings holding a URL the tool calls, whose host is granted when the environment or .env
  * sets one (a proxy or a local emulator outside CONFLUENT_CLOUD_HOSTS).
  */
-export const URL_SETTINGS: readonly string[] = ["CONFLUENT_METRICS_API_URL", "PROMETHEUS_URL"];
+export const URL_SETTINGS: readonly string[] = [
+  "CONFLUENT_METRICS_API_URL",
+  "CONFLUENT_CLOUD_API_URL",
+  "PROMETHEUS_URL",
+];
 
 /**
  * Settings naming a file the tool reads (the credentials given as files, since secrets are

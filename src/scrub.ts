@@ -38,6 +38,22 @@ export function makeScrubber(secrets: readonly string[]): Scrubber {
   return (text) => text.replace(pattern, MASK);
 }
 
+/**
+ * The masker for a list of secrets that may grow during the run (discovery's temporary API
+ * keys): rebuilt whenever the list has changed.
+ */
+export function growingScrubber(secrets: readonly string[]): Scrubber {
+  let size = -1;
+  let scrub: Scrubber = (text) => text;
+  return (text) => {
+    if (secrets.length !== size) {
+      size = secrets.length;
+      scrub = makeScrubber(secrets);
+    }
+    return scrub(text);
+  };
+}
+
 /** Every spelling of `secret` that the scrubber masks. */
 export function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret]);

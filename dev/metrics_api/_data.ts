@@ -3,13 +3,17 @@
 // (recordsInHour); inside an hour they are counted where the plan puts their timestamps (a
 // burst in the plan is a burst here), so minute buckets add up to the hour exactly. Buckets
 // finer than an hour are served only while minute data is retained (`minuteRetentionMs`
-// before the emulator clock). `hot_partition_ingress` is 1 in a bucket when, in an hour it
-// overlaps, a partition of the topic received more than twice the mean of the topic's
-// partitions that hour (model.md's rule; topics of ≥ 3 partitions), and absent otherwise.
+// before the emulator clock). The hot-partition flags are 1 in a bucket when, in an hour it
+// overlaps, a partition of the topic (or the partition asked for) was hot, and absent
+// otherwise: hot as declared (`hotPartitions`), or for ingress by default as the plan has it
+// (a partition received more than twice the mean of the topic's partitions that hour:
+// model.md's rule; topics of ≥ 3 partitions). Only a Dedicated cluster has the flags and
+// `dedicated_cku_count`; other cluster types have no data for them.
 import { HOUR_MS, planHour, recordsInHour } from "../workload/plan.ts";
 import type { TopicProfile, WorkloadProfile } from "../workload/profile.ts";
 import { CLUSTER_FIELD, matches } from "./_filter.ts";
 import { mergeIntervals } from "./_interval.ts";
+import { DEDICATED_ONLY } from "./_metrics.ts";
 import type { Agg, Query } from "./_query.ts";
 
 /** Record and batch framing on top of key, value and headers (v2 record batches). */
@@ -22,6 +26,8 @@ export const DEFAULT_MINUTE_RETENTION_MS = 7 * 24 * HOUR_MS;
 export const HOT_PARTITION_FACTOR = 2;
 /** ...in topics of at least this many partitions. */
 export const HOT_PARTITION_MIN_PARTITIONS = 3;
+/** dedicated_cku_count of a Dedicated cluster unless told otherwise. */
+export const DEFAULT_CKUS = 2;
 /** Planned records kept in memory at once (12 bytes each: a timestamp and a partition). */
 const PLAN_CACHE_RECORDS = 4_000_000;
 
@@ -75,6 +81,19 @@ interface HourPlan {
   partitions: Int32Array;
 }
 
+/** Partitions of a topic that a hot-partition flag names as hot in some UTC hours. */
+export interface HotPartitions {
+  topic: string;
+  partitions: readonly number[];
+  /** Start of each UTC hour (epoch ms) in which they are hot. */
+  hours: readonly number[];
+}
+
+export type HotFlag = "hot_partition_ingress" | "hot_partition_egress";
+/** topic → hour → hot partitions. */
+type HotTable = Map<string, Map<number, Set<number>>>;
+const NONE: ReadonlySet<number> = new Set();
+
 export interface ProfileMetricsOptions {
   profile: WorkloadProfile;
   anchor: number;
@@ -87,6 +106,15 @@ export interface ProfileMetricsOptions {
    */
   minuteRetentionMs: number | null;
   clock: () => number;
+  /** A Dedicated cluster publishes DEDICATED_ONLY's metrics; other types have no data for them. */
+  dedicated: boolean;
+  /** dedicated_cku_count's value. */
+  ckus: number;
+  /**
+   * Hot partitions per flag, exactly as listed. Absent: ingress follows the plan (model.md's
+   * rule), egress has none.
+   */
+  hotPartitions: { ingress?: readonly HotPartitions[]; egress?: readonly HotPartitions[] };
 }
 
 export class ProfileMetrics {
@@ -103,8 +131,12 @@ export class ProfileMetrics {
   /** Per topic and hour: the planned records' timestamps and partitions (bounded). */
   readonly #plans = new Map<string, HourPlan>();
   #planRecords = 0;
-  /** Per topic and hour: whether a partition was hot in it. */
-  readonly #hot = new Map<string, boolean>();
+  /** Per topic and hour: the partitions the plan makes hot in it. */
+  readonly #hot = new Map<string, ReadonlySet<number>>();
+  readonly #dedicated: boolean;
+  readonly #ckus: number;
+  /** Declared hot partitions per flag; a flag absent here follows the plan. */
+  readonly #declared = new Map<HotFlag, HotTable>();
 
   constructor(options: ProfileMetricsOptions) {
     if (options.anchor % HOUR_MS !== 0) throw new RangeError("the anchor must be a whole UTC hour");
@@ -121,6 +153,12 @@ export class ProfileMetrics {
       this.#bytesPerRecord.set(t.name, options.bytesPerRecord[t.name] ?? defaultBytesPerRecord(t));
       this.#fanOut.set(t.name, options.fanOut[t.name] ?? defaultFanOut(t));
     }
+    this.#dedicated = options.dedicated;
+    if (!(options.ckus > 0)) throw new RangeError(`CKUs must be > 0, got ${options.ckus}`);
+    this.#ckus = options.ckus;
+    const { ingress, egress } = options.hotPartitions;
+    if (ingress) this.#declared.set("hot_partition_ingress", hotTable(options.profile, ingress));
+    this.#declared.set("hot_partition_egress", hotTable(options.profile, egress ?? []));
   }
 
   bytesPerRecord(topic: string): number {
@@ -230,10 +268,12 @@ export class ProfileMetrics {
     if (metric === "partition_count") {
       return this.#profile.topics.reduce((sum, t) => sum + t.partitions, 0);
     }
+    if (!this.#dedicated && DEDICATED_ONLY.has(metric)) return null;
+    if (metric === "dedicated_cku_count") return this.#ckus;
     const topic = s.topic!;
-    if (metric === "hot_partition_ingress") {
+    if (metric === "hot_partition_ingress" || metric === "hot_partition_egress") {
       const hours = new Set(b.parts.flatMap(([x, y]) => hoursOf(x, y)));
-      for (const h of hours) if (this.hotHour(topic, h)) return 1;
+      for (const h of hours) if (this.hotIn(metric, topic, s.partition, h)) return 1;
       return null;
     }
     if (metric === "retained_bytes") {
@@ -287,12 +327,22 @@ export class ProfileMetrics {
   }
 
   /**
-   * model.md's hot-partition rule for one hour of a topic: some partition received more than
-   * HOT_PARTITION_FACTOR × the mean of the topic's partitions that hour (≥ 3 partitions).
+   * Whether a flag names `partition` of a topic (any of its partitions, when null) hot in the
+   * UTC hour `h`: as declared, or as the plan has it (ingress without a declaration).
    */
-  hotHour(topic: TopicProfile, h: number): boolean {
-    if (topic.partitions < HOT_PARTITION_MIN_PARTITIONS) return false;
-    if (recordsInHour(this.#profile, topic, this.#anchor, h) === 0) return false;
+  hotIn(metric: HotFlag, topic: TopicProfile, partition: number | null, h: number) {
+    const declared = this.#declared.get(metric);
+    const hot = declared ? declared.get(topic.name)?.get(h) ?? NONE : this.#plannedHot(topic, h);
+    return partition === null ? hot.size > 0 : hot.has(partition);
+  }
+
+  /**
+   * model.md's hot-partition rule for one hour of a topic: the partitions that received more
+   * than HOT_PARTITION_FACTOR × the mean of the topic's partitions that hour (≥ 3 partitions).
+   */
+  #plannedHot(topic: TopicProfile, h: number): ReadonlySet<number> {
+    if (topic.partitions < HOT_PARTITION_MIN_PARTITIONS) return NONE;
+    if (recordsInHour(this.#profile, topic, this.#anchor, h) === 0) return NONE;
     const key = `${topic.name}\u0000${h}`;
     let hot = this.#hot.get(key);
     if (hot === undefined) {
@@ -300,7 +350,7 @@ export class ProfileMetrics {
       const plan = this.#plan(topic, h);
       for (const p of plan.partitions) counts[p] = (counts[p] ?? 0) + 1;
       const mean = plan.partitions.length / topic.partitions;
-      hot = counts.some((c) => c > HOT_PARTITION_FACTOR * mean);
+      hot = new Set(counts.flatMap((c, p) => c > HOT_PARTITION_FACTOR * mean ? [p] : []));
       this.#hot.set(key, hot);
     }
     return hot;
@@ -348,6 +398,31 @@ export class ProfileMetrics {
     this.#planRecords += records.length;
     return plan;
   }
+}
+
+/** Declared hot partitions as topic → hour → partitions, checked against the profile. */
+function hotTable(profile: WorkloadProfile, list: readonly HotPartitions[]): HotTable {
+  const table: HotTable = new Map();
+  for (const d of list) {
+    const topic = profile.topics.find((t) => t.name === d.topic);
+    if (!topic) throw new RangeError(`hot partitions: the profile has no topic "${d.topic}"`);
+    for (const p of d.partitions) {
+      if (!Number.isInteger(p) || p < 0 || p >= topic.partitions) {
+        throw new RangeError(
+          `hot partitions: "${d.topic}" has partitions 0 to ${topic.partitions - 1}, not ${p}`,
+        );
+      }
+    }
+    let hours = table.get(d.topic);
+    if (!hours) table.set(d.topic, hours = new Map());
+    for (const h of d.hours) {
+      if (h % HOUR_MS !== 0) throw new RangeError(`hot partitions: ${h} is not a whole UTC hour`);
+      let hot = hours.get(h);
+      if (!hot) hours.set(h, hot = new Set());
+      for (const p of d.partitions) hot.add(p);
+    }
+  }
+  return table;
 }
 
 /** The index of the first element of a sorted array that is ≥ `x`. */

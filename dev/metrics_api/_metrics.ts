@@ -11,7 +11,9 @@ export type MetricName =
   | "sent_records"
   | "retained_bytes"
   | "partition_count"
-  | "hot_partition_ingress";
+  | "hot_partition_ingress"
+  | "hot_partition_egress"
+  | "dedicated_cku_count";
 
 export interface MetricDef {
   name: MetricName;
@@ -29,9 +31,20 @@ export const METRICS: Readonly<Record<MetricName, MetricDef>> = {
   sent_records: { name: "sent_records", kind: "delta", labels: TOPIC_LABELS },
   retained_bytes: { name: "retained_bytes", kind: "gauge", labels: TOPIC_LABELS },
   partition_count: { name: "partition_count", kind: "gauge", labels: [] },
-  // The spec leaves a partition label unconfirmed: the emulator has the topic label only.
-  hot_partition_ingress: { name: "hot_partition_ingress", kind: "flag", labels: ["metric.topic"] },
+  // The spec leaves a partition label unconfirmed; the emulator has it (a flag is raised per
+  // partition), and a query grouped by topic gets 1 wherever any partition was hot.
+  hot_partition_ingress: { name: "hot_partition_ingress", kind: "flag", labels: TOPIC_LABELS },
+  hot_partition_egress: { name: "hot_partition_egress", kind: "flag", labels: TOPIC_LABELS },
+  // Dedicated clusters only: their CKU count.
+  dedicated_cku_count: { name: "dedicated_cku_count", kind: "gauge", labels: [] },
 };
+
+/** Metrics only a Dedicated cluster publishes (EmulatorOptions.clusterType). */
+export const DEDICATED_ONLY: ReadonlySet<MetricName> = new Set([
+  "hot_partition_ingress",
+  "hot_partition_egress",
+  "dedicated_cku_count",
+]);
 
 /** The definition for a full metric name such as `io.confluent.kafka.server/received_bytes`. */
 export function metricByFullName(name: string): MetricDef | null {

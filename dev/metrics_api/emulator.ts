@@ -2,19 +2,30 @@
 // /v2/metrics/cloud/query` with Basic auth (401/403 as the real API words them), body
 // validation (400), filters, UTC buckets, FLAT and GROUPED, expiring page tokens, a
 // per-minute rate limit (429 + rateLimit-* headers) and injectable failures and delays.
-// Its numbers come from the same workload profile the seeder writes to the test broker.
+// Its numbers come from the same workload profile the seeder writes to the test broker; the
+// cluster's type decides whether it has the Dedicated-only metrics (hot-partition flags, as
+// the plan has them or as declared, and the CKU count).
 // See README.md beside it for the choices it makes where the spec is unconfirmed.
 import type { WorkloadProfile } from "../workload/profile.ts";
 import { constrainedClusters } from "./_filter.ts";
-import { DEFAULT_MINUTE_RETENTION_MS, type Group, ProfileMetrics } from "./_data.ts";
+import {
+  DEFAULT_CKUS,
+  DEFAULT_MINUTE_RETENTION_MS,
+  type Group,
+  type HotPartitions,
+  ProfileMetrics,
+} from "./_data.ts";
+import { DEDICATED_ONLY, METRIC_PREFIX } from "./_metrics.ts";
 import { canonicalJson, PageTokens } from "./_pages.ts";
 import { parseQuery, type Query } from "./_query.ts";
 import { RateLimiter } from "./_rate_limit.ts";
 
 export {
+  DEFAULT_CKUS,
   DEFAULT_MINUTE_RETENTION_MS,
   defaultBytesPerRecord,
   defaultFanOut,
+  type HotPartitions,
   RECORD_OVERHEAD_BYTES,
 } from "./_data.ts";
 
@@ -51,6 +62,25 @@ export interface EmulatorOptions {
   minuteRetentionMs?: number | null;
   /** Time for rate-limit windows, token expiry, minute retention and `now`; default Date.now. */
   clock?: () => number;
+  /**
+   * The cluster's type. "dedicated" (the default) publishes `dedicated_cku_count` and the
+   * hot-partition flags; "basic" and "standard" publish none of them (see `unpublished`).
+   */
+  clusterType?: "dedicated" | "basic" | "standard";
+  /** dedicated_cku_count of a Dedicated cluster; default DEFAULT_CKUS. */
+  ckus?: number;
+  /**
+   * How a query for a metric the cluster type does not publish is answered: "empty" (200 and
+   * no points, like a flag never raised; the default) or "error" (400 saying the metric is
+   * unknown for the cluster).
+   */
+  unpublished?: "empty" | "error";
+  /**
+   * Which partitions of which topics each hot-partition flag names in which UTC hours, exactly
+   * (a Dedicated cluster's). Without `ingress`, hot_partition_ingress follows the plan
+   * (model.md's rule); without `egress`, hot_partition_egress is never raised.
+   */
+  hotPartitions?: { ingress?: HotPartitions[]; egress?: HotPartitions[] };
 }
 
 export interface RecordedRequest {
@@ -92,7 +122,14 @@ export function startEmulator(options: EmulatorOptions): MetricsEmulator {
       ? DEFAULT_MINUTE_RETENTION_MS
       : options.minuteRetentionMs,
     clock,
+    dedicated: (options.clusterType ?? "dedicated") === "dedicated",
+    ckus: options.ckus ?? DEFAULT_CKUS,
+    hotPartitions: options.hotPartitions ?? {},
   });
+  const unpublished = (options.clusterType ?? "dedicated") !== "dedicated" &&
+      options.unpublished === "error"
+    ? DEDICATED_ONLY
+    : new Set<string>();
   const authorized = new Set(options.authorizedClusters ?? [options.clusterId]);
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? null, clock);
   const tokens = new PageTokens(options.pageTokenTtlMs ?? DEFAULT_PAGE_TOKEN_TTL_MS, clock);
@@ -147,6 +184,12 @@ export function startEmulator(options: EmulatorOptions): MetricsEmulator {
     const clusters = constrainedClusters(query.filter);
     if (clusters === null || clusters.size === 0 || [...clusters].some((c) => !authorized.has(c))) {
       return errorResponse(403, [FORBIDDEN_DETAIL], rate.headers);
+    }
+    if (unpublished.has(query.metric.name)) {
+      return errorResponse(400, [
+        `Metric ${METRIC_PREFIX}${query.metric.name} is unknown for resource ` +
+        `${options.clusterId} (not published for a ${options.clusterType} cluster)`,
+      ], rate.headers);
     }
 
     const paginated = query.groupBy.length > 0 && query.bucketMs !== null;

@@ -79,6 +79,10 @@ const CLUSTER = z.looseObject({
   "sasl.username": text.optional(),
   "sasl.password": secretText.optional(),
   "ssl.ca.location": text.optional(),
+  // The reference tool's newer entries name the cluster's Confluent Cloud environment.
+  environment_id: text.refine((id) => /^env-[A-Za-z0-9]+$/.test(id), {
+    error: '"environment_id" is not a Confluent Cloud environment id; use one like env-abc123',
+  }).optional(),
 });
 const CONFLUENT = z.looseObject({
   confluent_cloud_api_key: text,
@@ -319,6 +323,7 @@ async function entry(
       }
       : null,
     caPem,
+    ...data.environment_id ? { environmentId: data.environment_id } : {},
   };
   return { value, problems };
 }

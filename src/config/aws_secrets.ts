@@ -119,7 +119,9 @@ export async function resolveAwsCredentials(
   const names = kafkaApiSecretPaths.map((p, i) => `item ${i + 1}: ${secretName(p)}`);
   const kafka = (p: SecretPath, i: number) =>
     read(p, `KAFKA_API_SECRET_PATHS: ${names[i]}`, KAFKA_ENTRY);
-  const confluent = method === "metrics_api" ? settings.confluentCloudApiSecretPath : null;
+  const confluent = method === "metrics_api" || settings.discovery.enabled
+    ? settings.confluentCloudApiSecretPath
+    : null;
   const prometheus = method === "prometheus" ? settings.prometheus.secretPath : null;
   let reads;
   try {

@@ -41,11 +41,9 @@ function flagColumn(s: Setting): string {
 function entry(s: Setting, column: number): string[] {
   const left = flagColumn(s);
   const fits = left.length < column && column + (s.env ?? "").length <= WIDTH;
-  const head = !s.env
-    ? [left]
-    : fits
-    ? [left.padEnd(column) + s.env]
-    : [left, " ".repeat(column) + s.env];
+  // A variable too long for the column ends at the right margin instead.
+  const under = s.env ? " ".repeat(Math.min(column, WIDTH - s.env.length)) + s.env : "";
+  const head = !s.env ? [left] : fits ? [left.padEnd(column) + s.env] : [left, under];
   const notes = [
     s.description,
     s.kind === "switch" ? "" : `Default: ${s.defaultText ?? s.default ?? "unset"}.`,

@@ -89,8 +89,12 @@ const REQUIRED: Record<string, string> = {
     `needs it, e.g. ${PATH_EXAMPLE}`,
   KAFKA_CREDENTIALS: `give the clusters as a JSON list, e.g. ${KAFKA_EXAMPLE}, or set ` +
     "USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS",
-  CONFLUENT_CLOUD_CREDENTIAL: "--method metrics-api (USE_SAMPLE_RECORDS=False) needs a " +
-    `Confluent Cloud API key: ${CONFLUENT_EXAMPLE}`,
+  CONFLUENT_CLOUD_CREDENTIAL: "--method metrics-api (USE_SAMPLE_RECORDS=False) and discovery " +
+    "(USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS=True) need a Confluent Cloud " +
+    `API key: ${CONFLUENT_EXAMPLE}`,
+  PRINCIPAL_ID: "discovery (USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS=True) " +
+    "creates each cluster's temporary Kafka API key for it: a user (u-…) or service account " +
+    "(sa-…) that may read the topics",
 };
 
 /** What `deno task analyze` and `deno run` need to read the file that `variable` names. */
@@ -176,14 +180,39 @@ export async function loadConfig(
   const useAws = get<boolean>("USE_AWS_SECRETS_MANAGER");
   const aws = method !== "replay" && ok("USE_AWS_SECRETS_MANAGER") && useAws;
   const direct = method !== "replay" && ok("USE_AWS_SECRETS_MANAGER") && !useAws;
+  // Discovery finds the clusters and makes their keys: it needs the Cloud API key instead.
+  const discover = method !== "replay" &&
+    get<boolean>("USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS");
+  const cloudKey = method === "metrics_api" || discover;
   const needs: Record<string, boolean> = {
     PROMETHEUS_URL: method === "prometheus",
     MEASUREMENTS_FILE: method === "replay",
-    KAFKA_API_SECRET_PATHS: aws,
-    CONFLUENT_CLOUD_API_SECRET_PATH: aws && method === "metrics_api",
-    KAFKA_CREDENTIALS: direct,
-    CONFLUENT_CLOUD_CREDENTIAL: direct && method === "metrics_api",
+    KAFKA_API_SECRET_PATHS: aws && !discover,
+    CONFLUENT_CLOUD_API_SECRET_PATH: aws && cloudKey,
+    KAFKA_CREDENTIALS: direct && !discover,
+    CONFLUENT_CLOUD_CREDENTIAL: direct && cloudKey,
+    PRINCIPAL_ID: discover,
   };
+  if (discover && method === "prometheus") {
+    problems.push(
+      "USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS=True does not work with --method " +
+        "prometheus (whose series name clusters by their own labels); use sampling or metrics-api",
+    );
+  }
+  if (discover && (given("KAFKA_CREDENTIALS") || given("KAFKA_CREDENTIALS_FILE"))) {
+    problems.push(
+      "KAFKA_CREDENTIALS and USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS=True are " +
+        "both set; discovery finds the clusters and makes their keys itself: give one of them " +
+        "(KAFKA_CLUSTER_FILTER picks clusters either way)",
+    );
+  }
+  if (given("SCHEMA_REGISTRY_CREDENTIAL") || given("SCHEMA_REGISTRY_CREDENTIAL_FILE")) {
+    problems.push(
+      "SCHEMA_REGISTRY_CREDENTIAL is set but not supported: the reference tool registered a " +
+        "JSON Schema for its results topic; this tool writes plain JSON records, documented in " +
+        "docs/results-topic.md. Unset it",
+    );
+  }
   for (const [key, needed] of Object.entries(needs)) if (needed) required(key, REQUIRED[key]!);
   const [quiet, verbose] = [get<boolean>("--quiet"), get<boolean>("--verbose")];
   if (quiet && verbose) problems.push("--quiet and --verbose contradict each other; give one");
@@ -276,11 +305,8 @@ export async function loadConfig(
     return null;
   };
 
-  const kafkaPaths = await secretPath("KAFKA_API_SECRET_PATHS", true, true);
-  const confluentPath = await secretPath(
-    "CONFLUENT_CLOUD_API_SECRET_PATH",
-    method === "metrics_api",
-  );
+  const kafkaPaths = await secretPath("KAFKA_API_SECRET_PATHS", !discover, true);
+  const confluentPath = await secretPath("CONFLUENT_CLOUD_API_SECRET_PATH", cloudKey);
   const prometheusPath = await secretPath("PROMETHEUS_SECRET_PATH", method === "prometheus");
   const credentials: Credentials = { clusters: [], confluentCloud: null, prometheus: null };
   if (direct) {
@@ -289,7 +315,7 @@ export async function loadConfig(
       await secretValue("KAFKA_CREDENTIALS"),
       (value, label) => kafkaCredentials(value, { label, readFile, cwd, serversOptional }),
     ) ?? [];
-    if (method === "metrics_api") {
+    if (cloudKey) {
       const found = await secretValue("CONFLUENT_CLOUD_CREDENTIAL");
       credentials.confluentCloud = await check(found, confluentCredential);
     }
@@ -368,6 +394,20 @@ export async function loadConfig(
     },
     saveMeasurements: get("SAVE_MEASUREMENTS"),
     measurementsFile: get("MEASUREMENTS_FILE"),
+    clusterFilter: get("KAFKA_CLUSTER_FILTER"),
+    discovery: {
+      enabled: discover,
+      principalId: get("PRINCIPAL_ID"),
+      environmentFilter: get("ENVIRONMENT_FILTER"),
+      apiUrl: get("CONFLUENT_CLOUD_API_URL"),
+    },
+    writer: {
+      enabled: get("USE_KAFKA_WRITER"),
+      topic: get("KAFKA_WRITER_TOPIC_NAME"),
+      partitions: get("KAFKA_WRITER_TOPIC_PARTITION_COUNT"),
+      replicationFactor: get("KAFKA_WRITER_TOPIC_REPLICATION_FACTOR"),
+      retentionDays: get("KAFKA_WRITER_TOPIC_DATA_RETENTION_IN_DAYS"),
+    },
   };
   // A replay reads no credential, not even from AWS Secrets Manager: it runs offline.
   return { config: { settings, secrets: [...secrets], credentials: aws ? null : credentials } };

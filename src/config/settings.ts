@@ -5,6 +5,8 @@
 import { z } from "../deps/zod.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "../kafka/connection.ts";
 import { DEFAULT_METRICS_API_URL, DEFAULT_METRICS_DEADLINE_MS } from "../metrics/types.ts";
+import { DEFAULT_CLOUD_API_URL } from "../confluent_cloud/client.ts";
+import { PRINCIPAL_ID_PATTERN } from "../confluent_cloud/keys.ts";
 import { parseJson } from "./_json.ts";
 
 export interface Setting {
@@ -250,6 +252,53 @@ const SECTIONS: Record<string, Row[]> = {
     json("CONFLUENT_CLOUD_API_SECRET_PATH")`Where the Confluent Cloud API key is kept in AWS
       Secrets Manager: {"region_name": "us-east-1", "secret_name": "NAME"}. Required with
       USE_AWS_SECRETS_MANAGER and --method metrics-api.`,
+  ],
+  "Cluster discovery (Confluent Cloud)": [
+    bool("USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS", "False")`Find the clusters
+      with the Cloud API key of CONFLUENT_CLOUD_CREDENTIAL instead of KAFKA_CREDENTIALS: list the
+      environments and their Kafka clusters, create a temporary Kafka API key per cluster owned
+      by PRINCIPAL_ID, analyse the cluster with it, then delete the key, on every path (a key
+      that could not be deleted is reported by id). A cluster that refuses a key (403) is
+      skipped with the reason.`,
+    text("PRINCIPAL_ID", null, "ID", {
+      schema: z.string().trim().regex(PRINCIPAL_ID_PATTERN, {
+        error: "{value} is not a user (u-…) or service account (sa-…) id; use one like sa-abc123",
+      }),
+      expected: "a user (u-…) or service account (sa-…) id",
+    })`The owner of the temporary Kafka API keys: a user (u-…) or a service account (sa-…) that
+      may read the clusters' topics. Required with discovery.`,
+    list("ENVIRONMENT_FILTER", "", "empty (every environment)")`Comma-separated environment ids
+      (env-…): discovery looks only in these.`,
+    list("KAFKA_CLUSTER_FILTER", "", "empty (every cluster)")`Comma-separated cluster ids
+      (lkc-…, or any kafka_cluster_id, ignoring case): only these clusters are analysed, whatever
+      gives their credentials (KAFKA_CREDENTIALS, AWS Secrets Manager or discovery).`,
+    url("CONFLUENT_CLOUD_API_URL", DEFAULT_CLOUD_API_URL, CLOUD_KEY)`Base URL (http or https) of
+      the Confluent Cloud API (environments, clusters, API keys), for a proxy or a local
+      emulator.`,
+  ],
+  "Results topic": [
+    bool("USE_KAFKA_WRITER", "False")`Also produce one record per analysed topic to
+      KAFKA_WRITER_TOPIC_NAME in each analysed cluster (docs/results-topic.md): the only thing
+      the tool ever writes to a cluster. The key then needs CREATE, WRITE and ALTER_CONFIGS on
+      that topic.`,
+    // The reference tool's name (src/writer/results_topic.ts's default, which loads the Kafka
+    // client: not imported here, so that --help stays light; a test checks they agree).
+    text("KAFKA_WRITER_TOPIC_NAME", "_j3.partition_recommender.results", "TOPIC", {
+      schema: z.string().trim().regex(/^[a-zA-Z0-9._-]{1,249}$/, {
+        error: "{value} is not a Kafka topic name (1 to 249 letters, digits, '.', '_' or '-')",
+      }).refine((t) => t !== "." && t !== "..", { error: "{value} is not a Kafka topic name" }),
+      expected: "a Kafka topic name",
+    })`The results topic; created when missing.`,
+    int("KAFKA_WRITER_TOPIC_PARTITION_COUNT", "6", [1, 10_000], "partitions")`Partitions of the
+      results topic when the tool creates it (an existing topic keeps its own).`,
+    int("KAFKA_WRITER_TOPIC_REPLICATION_FACTOR", "3", [1, 32], "replicas")`Replicas of the results
+      topic when the tool creates it; at most the cluster's broker count.`,
+    int("KAFKA_WRITER_TOPIC_DATA_RETENTION_IN_DAYS", "0", [0, 36_500], "days")`Retention of the
+      results topic; 0 keeps its records forever. An existing topic's retention.ms is changed to
+      it (only that config, with IncrementalAlterConfigs).`,
+    ...secret(json("SCHEMA_REGISTRY_CREDENTIAL")`Not supported: the reference tool registered a
+      JSON Schema for the results topic with a Schema Registry; this tool's records are plain
+      JSON (docs/results-topic.md documents them). Setting it stops the run with that reason.`),
   ],
   "Prometheus": [
     url("PROMETHEUS_URL", null, PROMETHEUS_AUTH, "http://prometheus:9090")`Base URL (http or

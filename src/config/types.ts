@@ -54,6 +54,24 @@ export interface Settings {
   saveMeasurements: string | null;
   /** With --method replay, checked to be readable. */
   measurementsFile: string | null;
+  /** KAFKA_CLUSTER_FILTER: lower-cased cluster ids; empty keeps every cluster. */
+  clusterFilter: string[];
+  /** USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS and its settings. */
+  discovery: {
+    enabled: boolean;
+    /** Checked to be u-… or sa-… when enabled. */
+    principalId: string | null;
+    environmentFilter: string[];
+    apiUrl: string;
+  };
+  /** USE_KAFKA_WRITER and the results topic. */
+  writer: {
+    enabled: boolean;
+    topic: string;
+    partitions: number;
+    replicationFactor: number;
+    retentionDays: number;
+  };
 }
 
 export interface ConfluentCloudCredential {

@@ -17,6 +17,8 @@ export interface KafkaConnection {
   sasl: { mechanism: SaslMechanism; username: string; password: string } | null;
   /** PEM text of `ssl.ca.location`; null trusts the system's CA store. */
   caPem: string | null;
+  /** The Confluent Cloud environment (env-…), from `environment_id` or discovery. */
+  environmentId?: string;
 }
 
 export interface ClientTuning {

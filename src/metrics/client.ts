@@ -193,6 +193,21 @@ export class MetricsApiClient {
   }
 
   /**
+   * Whether a cluster-level metric has any point over [startMs, endMs) (whole UTC hours): one
+   * query of the whole interval as one bucket (`ALL`, no group_by, so no pages). It tells
+   * whether the cluster publishes the metric at all.
+   */
+  async clusterHasData(
+    clusterId: string,
+    metric: MetricName,
+    startMs: number,
+    endMs: number,
+  ): Promise<boolean> {
+    const { data } = await this.queryAll(clusterQuery(clusterId, metric, startMs, endMs));
+    return data.some((p) => p.value > 0);
+  }
+
+  /**
    * Minute values of one metric over one UTC hour for the given topics of a cluster: one
    * PT1M query grouped by topic (minuteTopicQuery: filtered to the topics when there are at
    * most MAX_FILTER_TOPICS of them), every page followed; other topics' points are dropped.
@@ -468,6 +483,30 @@ export function hourlyTopicQuery(
     intervals: [`${isoSeconds(startMs)}/${isoSeconds(endMs)}`],
     group_by: ["metric.topic"],
     limit,
+    format: "FLAT",
+  };
+}
+
+/**
+ * One metric of one cluster over [startMs, endMs) (whole UTC hours) as a single bucket
+ * (`ALL`), not grouped: one point when the cluster has data for it, none otherwise.
+ */
+export function clusterQuery(
+  clusterId: string,
+  metric: MetricName,
+  startMs: number,
+  endMs: number,
+): MetricsQuery {
+  if (startMs % HOUR_MS !== 0 || endMs % HOUR_MS !== 0 || endMs <= startMs) {
+    throw new RangeError(
+      `a cluster query needs whole UTC hours with start < end, got ${startMs}..${endMs}`,
+    );
+  }
+  return {
+    aggregations: [{ metric: `${METRIC_PREFIX}${metric}` }],
+    filter: { field: "resource.kafka.id", op: "EQ", value: clusterId },
+    granularity: "ALL",
+    intervals: [`${isoSeconds(startMs)}/${isoSeconds(endMs)}`],
     format: "FLAT",
   };
 }

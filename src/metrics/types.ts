@@ -16,7 +16,9 @@ export type MetricName =
   | "sent_records"
   | "retained_bytes"
   | "partition_count"
-  | "hot_partition_ingress";
+  | "hot_partition_ingress"
+  | "hot_partition_egress"
+  | "dedicated_cku_count";
 
 export type MetricsFilter =
   | { field: string; op: "EQ" | "GT" | "GTE"; value: string | number }

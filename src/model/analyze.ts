@@ -108,6 +108,12 @@ export interface TopicResult {
   /** Whether any partition was hot in the window; null when unknown. */
   hotPartitionIngress: boolean | null;
   /**
+   * Whether the cluster flagged a partition hot for reads in the window (the Metrics API's
+   * `hot_partition_egress`); null when unknown. Kept for an empty topic too: consumers may
+   * read records older than the window.
+   */
+  hotPartitionEgress: boolean | null;
+  /**
    * The recommendation with every hour's bytes scaled to avgRecordBytesLow / High (same
    * terms and rounding); both equal recommendedPartitions without an interval. `uncertain`
    * when they differ. Null when recommendedPartitions is.
@@ -184,6 +190,7 @@ export function analyzeTopic(
       bytesInWindow: 0,
       avgPayloadBytes,
       distinctKeys: m.distinctKeys ?? null,
+      hotPartitionEgress: m.hotPartitionEgress ?? null,
       warnings: idle ? ["idle_consumers"] : [],
       hourly: hourlySeries(m.hourly, m.windowStart, m.windowEnd),
     };
@@ -283,6 +290,7 @@ export function analyzeTopic(
     distinctKeys,
     hotPartitionHours: hotHours,
     hotPartitionIngress: hotIngress,
+    hotPartitionEgress: m.hotPartitionEgress ?? null,
     recommendedPartitionsLow: recommendedLow,
     recommendedPartitionsHigh: recommendedHigh,
     action,
@@ -318,6 +326,7 @@ function nothingMeasured() {
     distinctKeys: null,
     hotPartitionHours: null,
     hotPartitionIngress: null,
+    hotPartitionEgress: null,
     recommendedPartitionsLow: null,
     recommendedPartitionsHigh: null,
     action: null,

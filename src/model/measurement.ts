@@ -89,9 +89,15 @@ export interface TopicMeasurement {
   consumerGroups?: ConsumerGroupLag[] | null;
   /**
    * Whether the cluster itself flagged a hot partition on the topic in the window (the
-   * Metrics API's `hot_partition_ingress`); null or absent when the source cannot tell.
+   * Metrics API's `hot_partition_ingress`): true when it did, false when the cluster
+   * publishes the flag and never raised it; null or absent when the source cannot tell.
    */
   hotPartitionIngress?: boolean | null;
+  /**
+   * The same for reads (the Metrics API's `hot_partition_egress`). Only the Metrics API
+   * knows it: the other sources leave it null or absent.
+   */
+  hotPartitionEgress?: boolean | null;
   /** Null when the source does not sample records (metrics sources). */
   sample: SampleStats | null;
   /**

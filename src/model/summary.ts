@@ -50,6 +50,10 @@ export interface ClusterSummary {
   hotPartitionIngressCount: number;
   /** hot_partition_ingress_percentage: hot_partition_ingress_count / total_topics × 100. */
   hotPartitionIngressPercentage: number;
+  /** hot_partition_egress_count: topics the cluster flagged hot for reads in their window. */
+  hotPartitionEgressCount: number;
+  /** hot_partition_egress_percentage: hot_partition_egress_count / total_topics × 100. */
+  hotPartitionEgressPercentage: number;
 }
 
 /** Summarises one cluster's results. Ratios with a zero denominator are 0, as in the reference. */
@@ -64,10 +68,12 @@ export function summarizeCluster(results: readonly TopicResult[]): ClusterSummar
   const actions = { increase: 0, keep: 0, over_partitioned: 0 };
   const statuses = { active: 0, empty: 0, error: 0 };
   let hot = 0;
+  let hotEgress = 0;
 
   for (const r of results) {
     statuses[r.status]++;
     if (r.hotPartitionIngress === true) hot++;
+    if (r.hotPartitionEgress === true) hotEgress++;
     totalPartitions += r.partitions;
     totalRecords += r.recordsInWindow ?? 0;
     if (r.status !== "active" || r.recommendedPartitions === null || r.action === null) continue;
@@ -101,6 +107,8 @@ export function summarizeCluster(results: readonly TopicResult[]): ClusterSummar
     errorTopicCount: statuses.error,
     hotPartitionIngressCount: hot,
     hotPartitionIngressPercentage: percent(hot, totalTopics),
+    hotPartitionEgressCount: hotEgress,
+    hotPartitionEgressPercentage: percent(hotEgress, totalTopics),
   };
 }
 
@@ -177,6 +185,8 @@ export function summaryStats(summary: ClusterSummary, run: RunStats): SummarySta
     ["error_topic_count", summary.errorTopicCount],
     ["hot_partition_ingress_count", summary.hotPartitionIngressCount],
     ["hot_partition_ingress_percentage", summary.hotPartitionIngressPercentage],
+    ["hot_partition_egress_count", summary.hotPartitionEgressCount],
+    ["hot_partition_egress_percentage", summary.hotPartitionEgressPercentage],
   ];
   return rows.flatMap(([stat, value]) => value === null ? [] : [{ stat, value }]);
 }

@@ -1,5 +1,5 @@
 // Value formatting shared by the report renderers: times, MB, the method's printed name,
-// and the topic order, so every format agrees on them.
+// yes/no flags, and the topic order, so every format agrees on them.
 
 import type { Method, TopicResult } from "../model/mod.ts";
 
@@ -31,6 +31,11 @@ export function topicsByName(topics: readonly TopicResult[]): TopicResult[] {
   return [...topics].sort((a, b) =>
     a.topicName < b.topicName ? -1 : a.topicName > b.topicName ? 1 : 0
   );
+}
+
+/** A hot-partition flag as the reports print it: "yes", "no", or null when unknown (n/a). */
+export function yesNo(flag: boolean | null): "yes" | "no" | null {
+  return flag === null ? null : flag ? "yes" : "no";
 }
 
 /**

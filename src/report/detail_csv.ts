@@ -3,7 +3,7 @@
 
 import type { TopicResult } from "../model/mod.ts";
 import { csvDocument, numberCell, textCell } from "./_csv.ts";
-import { isoTime, methodLabel, MIB, topicsByName } from "./_format.ts";
+import { isoTime, methodLabel, MIB, topicsByName, yesNo } from "./_format.ts";
 import type { ClusterReport } from "./types.ts";
 
 /** Joins a topic's warning codes in one cell; "|" is no CSV delimiter in any locale. */
@@ -68,10 +68,10 @@ const NEW_COLUMNS: readonly Column[] = [
   ["largest_group_members", (t) => numberCell(t.largestGroupMembers, 0)],
   ["consumer_lag", (t) => numberCell(t.consumerLag, 0)],
   ["hot_partition_hours", (t) => numberCell(t.hotPartitionHours, 0)],
-  [
-    "hot_partition_ingress",
-    (t) => textCell(t.hotPartitionIngress === null ? null : t.hotPartitionIngress ? "yes" : "no"),
-  ],
+  // yes / no; empty (n/a) where the source cannot tell (hot_partition_egress: every source
+  // but the Metrics API).
+  ["hot_partition_ingress", (t) => textCell(yesNo(t.hotPartitionIngress))],
+  ["hot_partition_egress", (t) => textCell(yesNo(t.hotPartitionEgress))],
 ];
 
 /** The reference tool's detail columns, in its order; the report starts with exactly these. */

@@ -80,6 +80,8 @@ export interface JsonTopic {
   consumer_lag: number | null;
   hot_partition_hours: number | null;
   hot_partition_ingress: boolean | null;
+  /** The cluster flagged a partition hot for reads (Metrics API's hot_partition_egress). */
+  hot_partition_egress: boolean | null;
   hourly: JsonHourlyPoint[];
 }
 
@@ -105,6 +107,8 @@ export interface JsonSummary {
   error_topic_count: number;
   hot_partition_ingress_count: number;
   hot_partition_ingress_percentage: number;
+  hot_partition_egress_count: number;
+  hot_partition_egress_percentage: number;
 }
 
 export interface JsonReport {
@@ -150,7 +154,8 @@ function copyParameters(p: Record<string, ParameterValue>): Record<string, Param
   );
 }
 
-function jsonTopic(t: TopicResult): JsonTopic {
+/** One topic of the JSON report; the results topic (src/writer/) sends it as its record value. */
+export function jsonTopic(t: TopicResult): JsonTopic {
   return {
     topic_name: t.topicName,
     status: t.status,
@@ -193,6 +198,7 @@ function jsonTopic(t: TopicResult): JsonTopic {
     consumer_lag: t.consumerLag,
     hot_partition_hours: t.hotPartitionHours,
     hot_partition_ingress: t.hotPartitionIngress,
+    hot_partition_egress: t.hotPartitionEgress,
     hourly: t.hourly.map((h) => ({
       hour_start: isoTime(h.hourStart),
       records: h.records,
@@ -223,6 +229,8 @@ function jsonSummary(s: ClusterSummary): JsonSummary {
     error_topic_count: s.errorTopicCount,
     hot_partition_ingress_count: s.hotPartitionIngressCount,
     hot_partition_ingress_percentage: s.hotPartitionIngressPercentage,
+    hot_partition_egress_count: s.hotPartitionEgressCount,
+    hot_partition_egress_percentage: s.hotPartitionEgressPercentage,
   };
 }
 

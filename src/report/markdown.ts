@@ -1,9 +1,16 @@
 // A short Markdown report for people (a pull request comment, a CI job summary): topics
-// that need more partitions first, then the rest. Pure: a report in, Markdown text out.
+// that need more partitions first, then the rest, with the hot-partition flags where the
+// source knew them. Pure: a report in, Markdown text out.
 
 import { isPolicyReason, type TopicResult } from "../model/mod.ts";
-import { fixed, isoTime, methodLabel, MIB, partitionRange } from "./_format.ts";
+import { fixed, isoTime, methodLabel, MIB, partitionRange, yesNo } from "./_format.ts";
 import type { ClusterReport } from "./types.ts";
+
+/** The hot-partition columns: title, and the flag (null: the source could not tell). */
+const HOT_FLAGS: readonly (readonly [string, (t: TopicResult) => boolean | null])[] = [
+  ["Hot ingress", (t) => t.hotPartitionIngress],
+  ["Hot egress", (t) => t.hotPartitionEgress],
+];
 
 /** Row order: what to act on first, then what is fine, then what could not be judged. */
 const RANK: Readonly<Record<string, number>> = {
@@ -44,9 +51,13 @@ export function renderMarkdown(report: ClusterReport): string {
   );
   if (report.topics.length === 0) return lines.join("\n") + "\n";
 
+  // A flag column only where some topic has the flag, so a run whose source cannot tell
+  // (egress with every source but the Metrics API) shows no column of n/a.
+  const flags = HOT_FLAGS.filter(([, flag]) => report.topics.some((t) => flag(t) !== null));
   lines.push(
-    "| Topic | Partitions | Peak MB/s | Action | Reason | Warnings |",
-    "| --- | ---: | ---: | --- | --- | --- |",
+    "| Topic | Partitions | Peak MB/s | Action | Reason | Warnings |" +
+      flags.map(([title]) => ` ${title} |`).join(""),
+    "| --- | ---: | ---: | --- | --- | --- |" + " --- |".repeat(flags.length),
   );
   for (const t of ordered(report.topics)) {
     const partitions = t.recommendedPartitions === null
@@ -55,9 +66,18 @@ export function renderMarkdown(report: ClusterReport): string {
     const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
     const action = t.status === "error" ? `error: ${t.error ?? "unknown"}` : t.action ?? t.status;
     const reason = t.reason === null ? "" : escapeMd(t.reason);
+    const hot = flags.map(([, flag]) => ` ${yesNo(flag(t)) ?? "n/a"} |`).join("");
     lines.push(
       `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${escapeMd(action)} | ${reason} | ` +
-        `${t.warnings.join(", ")} |`,
+        `${t.warnings.join(", ")} |${hot}`,
+    );
+  }
+  if (flags.length > 0) {
+    lines.push(
+      "",
+      "Hot ingress and hot egress: whether a partition of the topic was hot for writes or for " +
+        "reads in the window (`hot_partition_ingress`, `hot_partition_egress`); n/a where the " +
+        "source could not tell.",
     );
   }
   if (report.topics.some((t) => t.reason !== null)) {

@@ -11,10 +11,13 @@ import {
   type SavedRun,
 } from "../sources/measurements_file.ts";
 import type { SourceExtras } from "./analyze_cluster.ts";
+import type { Lease } from "./discovered.ts";
 
 export interface ClusterJob {
   connection: KafkaConnection;
   source: SourceExtras;
+  /** Discovery: the cluster's temporary key, made just before it is analysed. */
+  lease?: () => Promise<Lease>;
 }
 
 export interface RunJobs {
@@ -23,6 +26,10 @@ export interface RunJobs {
   analysisTime: number | null;
   /** Where the jobs came from, for the log. */
   origin: string;
+  /** What every cluster's source spec takes from the configuration. */
+  source: SourceExtras;
+  /** KAFKA_CLUSTER_FILTER ids that name no cluster of the configuration. */
+  unmatched: string[];
 }
 
 /** The clusters of a run; a replay reads them from its measurements file. */
@@ -60,10 +67,18 @@ export async function clusterJobs(
       : null,
     prometheus,
   };
+  // KAFKA_CLUSTER_FILTER applies to every credential source (discovery filters its own).
+  const filter = new Set(settings.clusterFilter);
+  const kept = credentials.clusters.filter((c) =>
+    filter.size === 0 || filter.has(c.clusterId.toLowerCase())
+  );
+  const ids = new Set(credentials.clusters.map((c) => c.clusterId.toLowerCase()));
   return {
-    jobs: credentials.clusters.map((connection) => ({ connection, source })),
+    jobs: kept.map((connection) => ({ connection, source })),
     analysisTime: null,
     origin: "configuration",
+    source,
+    unmatched: settings.discovery.enabled ? [] : [...filter].filter((id) => !ids.has(id)),
   };
 }
 
@@ -106,5 +121,11 @@ async function replayRun(
     );
   }
   const saved = parseMeasurements(text, `MEASUREMENTS_FILE ${file}`);
-  return { jobs: replayJobs(saved), analysisTime: saved.analysisTime, origin: file };
+  return {
+    jobs: replayJobs(saved),
+    analysisTime: saved.analysisTime,
+    origin: file,
+    source: {},
+    unmatched: [],
+  };
 }

@@ -17,6 +17,7 @@ import { takeMainThreadRequests } from "./_requests.ts";
 import { VERSION } from "../version.ts";
 import { analyzeCluster } from "./analyze_cluster.ts";
 import { type ClusterJob, clusterJobs } from "./cluster_jobs.ts";
+import type { KafkaConnection } from "../kafka/connection.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import { renderMeasurements, type SavedCluster } from "../sources/measurements_file.ts";
 import { describeError } from "../describe_error.ts";
@@ -95,7 +96,23 @@ export async function runAnalysis(
   const clock = options.clock ?? Date.now;
   const formats = options.formats ?? new Set<ReportFormat>(config.settings.formats);
   const { settings } = config;
-  const { jobs, analysisTime: replayed, origin } = await clusterJobs(config);
+  const configured = await clusterJobs(config);
+  const { analysisTime: replayed } = configured;
+  let { jobs, origin } = configured;
+  for (const id of configured.unmatched) {
+    log.warn(`KAFKA_CLUSTER_FILTER: ${id} names no cluster of the configuration`);
+  }
+  // Discovery: the clusters come from the Cloud API, each with a temporary key made just
+  // before its analysis; every key still alive is deleted at the end, or on SIGINT/SIGTERM.
+  const discovery = settings.discovery.enabled
+    ? await (await import("./discovered.ts")).discoverRun(config, (l) => log.info(l))
+    : null;
+  if (discovery) {
+    jobs = discovery.clusters.map((c) => ({ ...c, source: configured.source }));
+    origin = `discovery (${settings.discovery.apiUrl})`;
+    for (const s of discovery.skipped) log.warn(`discovery: ${s.id} skipped: ${s.reason}`);
+  }
+  const stopOnSignal = discovery ? deleteKeysOnSignal(discovery, log) : () => {};
   const analysisTime = replayed ?? clock();
   // Counts left by an earlier run in this process (tests run the CLI in-process) are dropped.
   await takeMainThreadRequests();
@@ -131,25 +148,59 @@ export async function runAnalysis(
     options.progressIntervalSeconds ?? 10,
   );
 
-  const outcomes: ClusterOutcome[] = new Array(jobs.length);
-  const measured: SavedCluster[] = new Array(jobs.length);
+  const slots: (ClusterOutcome | undefined)[] = new Array(jobs.length);
+  const saved: (SavedCluster | undefined)[] = new Array(jobs.length);
   let failedClusters = 0;
+  const skipped: string[] = [];
+  let keysLeft = 0;
   try {
     await inLanes(jobs, settings.maxClusterWorkers, async (job, i) => {
-      const outcome = await runCluster(
-        job,
-        config,
-        pool,
-        workers,
-        tracker,
-        analysisTime,
-        formats,
-        options.chunkLimits,
-        options.scrub,
-      );
+      const analyse = (connection: KafkaConnection) =>
+        runCluster(
+          { ...job, connection },
+          config,
+          pool,
+          workers,
+          tracker,
+          analysisTime,
+          formats,
+          options.chunkLimits,
+          options.scrub,
+        );
+      let outcome: ClusterOutcome;
+      if (job.lease) {
+        const lease = await job.lease();
+        if (!lease.ok) {
+          log.warn(`cluster ${job.connection.clusterId} skipped: ${lease.reason}`);
+          tracker.finished(job.connection.clusterId, false);
+          skipped.push(job.connection.clusterId);
+          return;
+        }
+        try {
+          outcome = await analyse(lease.connection);
+          // A new Confluent Cloud key takes a minute or two to work everywhere.
+          while (
+            outcome.report.credentialsRefused === true &&
+            Date.now() - lease.createdAt < NEW_KEY_GRACE_MS
+          ) {
+            log.info(
+              `cluster ${job.connection.clusterId}: its new API key is not active yet; ` +
+                `trying again in ${NEW_KEY_RETRY_MS / 1000} s`,
+            );
+            await new Promise((r) => setTimeout(r, NEW_KEY_RETRY_MS));
+            outcome = await analyse(lease.connection);
+          }
+          outcome = await withResults(outcome, lease.connection, config, analysisTime, options);
+        } finally {
+          await lease.release();
+        }
+      } else {
+        outcome = await analyse(job.connection);
+        outcome = await withResults(outcome, job.connection, config, analysisTime, options);
+      }
       if (outcome.failed) failedClusters++;
-      outcomes[i] = outcome;
-      measured[i] = {
+      slots[i] = outcome;
+      saved[i] = {
         clusterId: outcome.report.clusterId,
         brokerCount: outcome.report.brokerCount,
         error: outcome.report.error,
@@ -159,7 +210,19 @@ export async function runAnalysis(
   } finally {
     stopProgress();
     await pool.close();
+    if (discovery) {
+      stopOnSignal();
+      for (const k of await discovery.close()) {
+        keysLeft++;
+        log.error(
+          `temporary API key ${k.id} of cluster ${k.clusterId} (${k.environmentId}) could not ` +
+            `be deleted: ${k.reason}; delete it with: confluent api-key delete ${k.id}`,
+        );
+      }
+    }
   }
+  const outcomes = slots.filter((o) => o !== undefined);
+  const measured = saved.filter((m) => m !== undefined);
   let measurementsLost = false;
   if (settings.saveMeasurements) {
     const file = settings.saveMeasurements;
@@ -196,6 +259,7 @@ export async function runAnalysis(
   for (const c of outcomes.filter((o) => o.report.error !== null)) {
     log.info(`  failed: ${c.report.clusterId}: ${c.report.error}`);
   }
+  if (skipped.length > 0) log.info(`  skipped: ${skipped.join(", ")}`);
   // Planning ran on this thread, measuring in the workers: together, every request made.
   const requests = { ...pool.requests };
   addCounts(requests, await takeMainThreadRequests());
@@ -204,7 +268,8 @@ export async function runAnalysis(
   return {
     analysisTime,
     clusters: outcomes,
-    failedClusters,
+    // A temporary key left behind is a failure the operator must act on.
+    failedClusters: failedClusters + (keysLeft > 0 ? 1 : 0),
     failedTopics,
     refusedClusters,
     measurementsLost,
@@ -311,4 +376,95 @@ export function rate(bytesPerSecond: number): string {
   if (bytesPerSecond >= MB) return `${fmt(bytesPerSecond / MB, 2)} MB/s`;
   if (bytesPerSecond >= 1024) return `${fmt(bytesPerSecond / 1024, 2)} KB/s`;
   return `${fmt(bytesPerSecond, 1)} B/s`;
+}
+
+/** How long a run keeps trying a new Confluent Cloud key that is refused, and how often. */
+const NEW_KEY_GRACE_MS = 180_000;
+const NEW_KEY_RETRY_MS = 15_000;
+
+/**
+ * With USE_KAFKA_WRITER, the cluster's results produced to its results topic, after its
+ * reports; a failure to write fails the cluster (exit 3) with the reason.
+ */
+async function withResults(
+  outcome: ClusterOutcome,
+  connection: KafkaConnection,
+  config: RunConfig,
+  analysisTime: number,
+  options: RunOptions,
+): Promise<ClusterOutcome> {
+  const { writer, method, requestTimeoutMs } = config.settings;
+  if (
+    !writer.enabled || outcome.report.error !== null || connection.bootstrapServers.length === 0
+  ) {
+    return outcome;
+  }
+  const log = textLogger("writer");
+  const id = connection.clusterId;
+  try {
+    const [{ writeResults }, { tuningFor }] = await Promise.all([
+      import("../writer/results_topic.ts"),
+      import("../kafka/connection.ts"),
+    ]);
+    const written = await writeResults({
+      connection,
+      tuning: tuningFor(requestTimeoutMs),
+      topic: {
+        name: writer.topic,
+        partitions: writer.partitions,
+        replicationFactor: writer.replicationFactor,
+        retentionDays: writer.retentionDays,
+      },
+      identity: { analysisTime, clusterId: id, method },
+      topics: outcome.report.topics,
+      log: (line) => log.info(`${id}: ${line}`),
+      ...(options.scrub ? { scrub: options.scrub } : {}),
+    });
+    log.info(
+      `${id}: ${written.records} result record(s) written to ${written.topic}` +
+        (written.created ? " (topic created)" : "") +
+        (written.retentionChanged ? " (retention changed)" : ""),
+    );
+    return outcome;
+  } catch (e) {
+    log.error(`${id}: results could not be written to ${writer.topic}: ${describeError(e)}`);
+    return { ...outcome, failed: true };
+  }
+}
+
+/**
+ * Deletes a discovery run's keys when the process is interrupted, then exits 130 (SIGINT) or
+ * 143 (SIGTERM); returns what removes the handlers.
+ */
+function deleteKeysOnSignal(
+  discovery: { close: (deadlineMs?: number) => Promise<{ id: string; reason: string }[]> } & {
+    liveKeys: () => number;
+  },
+  log: ReturnType<typeof textLogger>,
+): () => void {
+  const signals = Deno.build.os === "windows"
+    ? (["SIGINT"] as const)
+    : (["SIGINT", "SIGTERM"] as const);
+  const handlers = signals.map((signal) => {
+    const handler = () => {
+      log.error(
+        `${signal}: stopping; deleting ${discovery.liveKeys()} temporary API key(s) first`,
+      );
+      discovery.close(Date.now() + 30_000).then(
+        (left) => {
+          for (const k of left) {
+            log.error(
+              `temporary API key ${k.id} could not be deleted: ${k.reason}; delete it with: ` +
+                `confluent api-key delete ${k.id}`,
+            );
+          }
+          Deno.exit(signal === "SIGINT" ? 130 : 143);
+        },
+        () => Deno.exit(signal === "SIGINT" ? 130 : 143),
+      );
+    };
+    Deno.addSignalListener(signal, handler);
+    return () => Deno.removeSignalListener(signal, handler);
+  });
+  return () => handlers.forEach((remove) => remove());
 }

@@ -1,16 +1,25 @@
 // The Confluent Cloud Metrics API source: hourly `received_records` and `received_bytes`
 // for the whole cluster at once (group_by metric.topic, PT1H, one absolute UTC interval
 // covering every topic's window, every page followed), plus `sent_bytes` for each topic's
-// consumer fan-out (reported, never used for sizing) and `hot_partition_ingress` (whether
-// the cluster flagged a hot partition on the topic). Then each topic's busiest minute inside
+// consumer fan-out (reported, never used for sizing) and `hot_partition_ingress` and
+// `hot_partition_egress` (whether the cluster flagged a hot partition on the topic; when a
+// flag was read but neither has a point anywhere, one `dedicated_cku_count` query tells "none"
+// from "not published": metrics/hot_partitions.ts). Then each topic's busiest minute inside
 // its busiest hours: `received_records` and `received_bytes` at PT1M, one query each per
 // distinct hour for every topic that needs it (metrics/peak_minutes.ts decides which). So a
-// cluster costs 4 + 2 × H requests (H ≤ 24 distinct hours; one page each up to 1,000 topics).
-// Returns the same TopicMeasurement as the sampling source, so the model and the reports are
-// shared. Only the hourly records and bytes are required: the other queries failing leaves
-// their fields null, with a log line, and never fails a topic.
+// cluster costs 5 + 2 × H requests, 6 + 2 × H with that probe (H ≤ 24 distinct hours; one
+// page each up to 1,000 topics), whatever its topic count. Returns the same
+// TopicMeasurement as the sampling source, so the model and the reports are shared. Only the
+// hourly records and bytes are required: the other queries failing leaves their fields null,
+// with a log line, and never fails a topic.
 import { MetricsApiClient, type TopicSeries } from "../metrics/client.ts";
 import { MetricsApiAuthError, MetricsApiDeadlineError } from "../metrics/errors.ts";
+import {
+  DEDICATED_ONLY_METRIC,
+  hotPartitionFlag,
+  type HotPartitionMetric,
+  publishesHotPartitionFlags,
+} from "../metrics/hot_partitions.ts";
 import {
   busiestMinute,
   MAX_MINUTE_HOURS,
@@ -42,21 +51,18 @@ export interface MetricsSourceOptions {
 }
 
 /**
- * `hotPartitionIngress`: true when the Metrics API's `hot_partition_ingress` had a point in
- * the topic's window (the API sends 1 when it detects a hot partition, nothing otherwise),
- * false when it had none, null when the metric could not be read.
+ * What this source returns per topic. `hotPartitionIngress` / `hotPartitionEgress`: true when
+ * the flag had a point in the topic's window (the API sends 1 when it detects a hot
+ * partition, nothing otherwise), false when it had none on a cluster that publishes the
+ * flags, null when the flag could not be read or the cluster does not publish it (Basic,
+ * Standard).
  */
-export interface HotPartitionIngress {
-  hotPartitionIngress?: boolean | null;
-}
-
-/** What this source returns per topic: a TopicMeasurement with `hotPartitionIngress`. */
-export type MetricsTopicMeasurement = TopicMeasurement & HotPartitionIngress;
+export type MetricsTopicMeasurement = TopicMeasurement;
 
 /**
  * Measures every topic of a cluster. Errors of the records and bytes queries propagate
  * (the cluster as a whole cannot be measured); a failed `sent_bytes` query only leaves
- * the fan-out unknown, a failed `hot_partition_ingress` query the flag, and failed PT1M
+ * the fan-out unknown, a failed hot-partition query its flag, and failed PT1M
  * queries the peak minutes of the topics that needed them.
  */
 export async function measureByMetrics(
@@ -79,25 +85,36 @@ export async function measureByMetrics(
     () => client.hourlyTopicSeries(clusterId, "sent_bytes", start, end),
     (why) => log(`sent_bytes could not be read, fan-out unknown: ${why}`),
   );
-  const hot = await optional(
-    () => client.hourlyTopicSeries(clusterId, "hot_partition_ingress", start, end),
-    (why) => log(`hot_partition_ingress could not be read, hot partitions unknown: ${why}`),
-  );
+  const flag = (metric: HotPartitionMetric) =>
+    optional(
+      () => client.hourlyTopicSeries(clusterId, metric, start, end),
+      (why) => log(`${metric} could not be read, hot partitions unknown: ${why}`),
+    );
+  const ingress = await flag("hot_partition_ingress");
+  const egress = await flag("hot_partition_egress");
+  const published = await publishesHotPartitionFlags([ingress, egress], () =>
+    optional(
+      () => client.clusterHasData(clusterId, DEDICATED_ONLY_METRIC, start, end),
+      (why) => log(`${DEDICATED_ONLY_METRIC} could not be read, hot partitions unknown: ${why}`),
+    ));
+  if (published === false) {
+    log(
+      `Metrics API: cluster ${clusterId} publishes no hot-partition flags (Dedicated clusters ` +
+        "do): hot_partition_ingress and hot_partition_egress are n/a",
+    );
+  }
   const measured = topics.map((t): MetricsTopicMeasurement => {
     const w = windows.get(t.name)!;
     const r = records.get(t.name);
     const b = bytes.get(t.name);
-    const flags = hot?.get(t.name);
     const hourly: HourlyPoint[] = [];
     let received = 0;
     let consumed = 0;
-    let flagged = false;
     for (let h = w.start; h < w.end; h += HOUR_MS) {
       const point = { hourStart: h, records: r?.get(h) ?? 0, bytes: b?.get(h) ?? 0 };
       hourly.push(point);
       received += point.bytes;
       consumed += sent?.get(t.name)?.get(h) ?? 0;
-      if ((flags?.get(h) ?? 0) > 0) flagged = true;
     }
     return {
       ...measurementHeader(t, w),
@@ -108,7 +125,8 @@ export async function measureByMetrics(
       error: null,
       fanOut: sent === null || received === 0 ? null : consumed / received,
       peakMinute: null,
-      hotPartitionIngress: hot === null ? null : flagged,
+      hotPartitionIngress: hotPartitionFlag(ingress, t.name, w, published),
+      hotPartitionEgress: hotPartitionFlag(egress, t.name, w, published),
     };
   });
   const peaks = await peakMinutes(client, clusterId, measured, options, log);

@@ -27,6 +27,8 @@
 //       "distinct_keys": 37 | null,                // distinct keys in the sample
 //       "consumer_groups": [{ "group_id", "state", "members", "lag" }] | null,
 //       "hot_partition_ingress": true | null,      // the cluster's own hot-partition flag
+//       // added later in version 2 (absent in older files, read as unknown):
+//       "hot_partition_egress": false | null,      // the cluster's flag for reads
 //       "error": null                              // why the topic could not be measured
 //     }]
 //   }]
@@ -107,6 +109,7 @@ export function renderMeasurements(run: SavedRun): string {
             lag: g.lag,
           })) ?? null,
           hot_partition_ingress: m.hotPartitionIngress ?? null,
+          hot_partition_egress: m.hotPartitionEgress ?? null,
           error: m.error,
         })),
       })),
@@ -166,6 +169,8 @@ const fileSchema = z.object({
         lag: count.nullable(),
       })).nullable().optional(),
       hot_partition_ingress: z.boolean().nullable().optional(),
+      // Added within version 2, without a version bump: readers that predate it ignore it.
+      hot_partition_egress: z.boolean().nullable().optional(),
       error: z.string().nullable(),
     })),
   })),
@@ -254,6 +259,7 @@ export function parseMeasurements(text: string, name: string): SavedRun {
           lag: g.lag,
         })) ?? null,
         hotPartitionIngress: t.hot_partition_ingress ?? null,
+        hotPartitionEgress: t.hot_partition_egress ?? null,
         error: t.error,
       })),
     })),

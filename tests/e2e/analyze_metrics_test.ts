@@ -62,7 +62,7 @@ function filteredTopics(r: { body: unknown }): string[] | null {
   return (inner.op === "OR" ? inner.filters! : [inner]).map((e) => e.value!).sort();
 }
 
-Deno.test("analyze --method metrics-api: ground truth, same recommendations as sampling, 4 + 2 × H requests", async (t) => {
+Deno.test("analyze --method metrics-api: ground truth, same recommendations as sampling, 5 + 2 × H requests", async (t) => {
   const info = await localBroker();
   const seeded = await seedFresh(DEMO_PROFILE_URL, "met");
   const admin = new KafkaCluster(plaintextConnection(info));
@@ -127,21 +127,23 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
     );
 
     await t.step(
-      "the whole cluster in one query per metric, then PT1M per distinct busiest hour: 4 + 2 × H requests",
+      "the whole cluster in one query per metric, then PT1M per distinct busiest hour: 5 + 2 × H requests",
       () => {
         assertEquals(byMetrics.method, "metrics_api");
-        // 3 hourly (records, bytes, sent_bytes) + hot_partition_ingress + records and bytes
-        // at PT1M for each of the H distinct busiest hours, all topics that need it at once.
+        // 3 hourly (records, bytes, sent_bytes) + the two hot-partition flags (ingress is
+        // raised, so the cluster's type needs no probe) + records and bytes at PT1M for each
+        // of the H distinct busiest hours, all topics that need it at once.
         assert(hours.length > 1 && hours.length <= 24, `H = ${hours.length}`);
-        assertEquals(emulator.requests.length, 4 + 2 * hours.length);
+        assertEquals(emulator.requests.length, 5 + 2 * hours.length);
         assert(emulator.requests.every((r) => r.status === 200));
-        assertEquals(emulator.requests.slice(0, 4).map(metricOf), [
+        assertEquals(emulator.requests.slice(0, 5).map(metricOf), [
           "received_records",
           "received_bytes",
           "sent_bytes",
           "hot_partition_ingress",
+          "hot_partition_egress",
         ]);
-        const minute = emulator.requests.slice(4);
+        const minute = emulator.requests.slice(5);
         assert(minute.every((r) => bodyOf(r).granularity === "PT1M"));
         assertEquals(
           minute.map((r) => [metricOf(r), hourOf(r)]),
@@ -199,6 +201,16 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
             r.topic_name.slice(seeded.prefix.length)
           ),
           ["orders_hot_key"],
+        );
+        // The emulator's Dedicated cluster flags no partition hot for reads: no, every topic
+        // (an empty one too: consumers may read older records).
+        assert(byMetrics.topics.every((r) => r.hot_partition_egress === false));
+        assertEquals(
+          [
+            byMetrics.summary.hot_partition_egress_count,
+            byMetrics.summary.hot_partition_ingress_count,
+          ],
+          [0, 1],
         );
       },
     );
@@ -316,7 +328,7 @@ Deno.test("analyze --method metrics-api: ground truth, same recommendations as s
   }
 });
 
-Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 4 + 2 × 3 requests", async () => {
+Deno.test("1,000 topics under a 6-requests-per-minute limit: correct, and 6 + 2 × 3 requests", async () => {
   const info = await localBroker();
   const prefix = `kt${Date.now().toString(36)}k_`;
   const anchor = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
@@ -357,7 +369,7 @@ Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 4 + 2 
     clusterId: "big",
     apiKey: KEY,
     apiSecret: SECRET,
-    rateLimitPerMinute: 5,
+    rateLimitPerMinute: 6,
   });
   try {
     const dir = await Deno.makeTempDir({ prefix: "kpr-met-" });
@@ -392,17 +404,24 @@ Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 4 + 2 
       const got = report.topics.find((x) => x.topic_name === tp.name)!;
       assertEquals(got.records_in_window, truth.records, tp.name);
     }
-    // One page per query (up to 1,000 topics a page): 3 hourly + hot_partition_ingress, and
-    // every topic's 3 busiest hours are the same 3 (flat traffic; ties: the earlier), so 3
-    // PT1M hours × (records, bytes), each asking for every topic at once (more than 100
-    // topics: no topic filter). 10 queries under 5 a minute: exactly one 429, waited out.
+    // One page per query (up to 1,000 topics a page): 3 hourly + the two hot-partition flags
+    // + dedicated_cku_count (no flag raised on one-partition topics, so the cluster's type is
+    // asked once), and every topic's 3 busiest hours are the same 3 (flat traffic; ties: the
+    // earlier), so 3 PT1M hours × (records, bytes), each asking for every topic at once (more
+    // than 100 topics: no topic filter). 12 queries under 6 a minute: exactly one 429, waited
+    // out.
     const answered = emulator.requests.filter((q) => q.status === 200);
-    assertEquals(answered.length, 4 + 2 * 3);
+    assertEquals(answered.length, 6 + 2 * 3);
     assertEquals(emulator.requests.filter((q) => q.status === 429).length, 1);
-    assertEquals(emulator.requests.length, 11);
+    assertEquals(emulator.requests.length, 13);
+    assertEquals(answered.slice(3, 6).map(metricOf), [
+      "hot_partition_ingress",
+      "hot_partition_egress",
+      "dedicated_cku_count",
+    ]);
     const firstHours = [0, 1, 2].map((i) => anchor - 48 * HOUR_MS + i * HOUR_MS);
     assertEquals(
-      answered.slice(4).map((q) => [metricOf(q), hourOf(q), filteredTopics(q)]),
+      answered.slice(6).map((q) => [metricOf(q), hourOf(q), filteredTopics(q)]),
       firstHours.flatMap((h) => [["received_records", h, null], ["received_bytes", h, null]]),
     );
     const heldFrom = minuteDataHeldFrom(analysisTime);
@@ -412,8 +431,13 @@ Deno.test("1,000 topics under a 5-requests-per-minute limit: correct, and 4 + 2 
       const e = expectedPeakMinute(profile, tp, anchor, w, heldFrom);
       assertEquals(e.hours, firstHours, tp.name);
       assertEquals(
-        [got.peak_minute_start, got.peak_minute_records_per_second, got.hot_partition_ingress],
-        [new Date(e.minute!.minuteStart).toISOString(), e.minute!.records / 60, false],
+        [
+          got.peak_minute_start,
+          got.peak_minute_records_per_second,
+          got.hot_partition_ingress,
+          got.hot_partition_egress,
+        ],
+        [new Date(e.minute!.minuteStart).toISOString(), e.minute!.records / 60, false, false],
         tp.name,
       );
     }

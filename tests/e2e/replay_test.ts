@@ -17,13 +17,14 @@ async function report(dir: string): Promise<JsonReport> {
   return JSON.parse(await Deno.readTextFile(join(dir, name)));
 }
 
-/** The topic fields version 2 of the measurements file added (Model v2). */
+/** The topic fields version 2 of the measurements file added (Model v2, then egress). */
 const V2_FIELDS = [
   "partition_hourly",
   "peak_minute",
   "distinct_keys",
   "consumer_groups",
   "hot_partition_ingress",
+  "hot_partition_egress",
 ];
 
 Deno.test("--save-measurements, then --method replay with another factor: same measurements, the model's new recommendations", async () => {
@@ -62,6 +63,7 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
       "distinct_keys",
       "error",
       "fan_out",
+      "hot_partition_egress",
       "hot_partition_ingress",
       "hourly",
       "is_compacted",

@@ -760,7 +760,7 @@ Deno.test("client minute series: one PT1M query for an hour, filtered to the top
   });
 });
 
-Deno.test("source: peakMinute is the busiest minute of each topic's top 3 hours, as the plan has it; hot_partition_ingress per topic; 4 + 2 × hours requests", async () => {
+Deno.test("source: peakMinute is the busiest minute of each topic's top 3 hours, as the plan has it; hot_partition_ingress per topic; 5 + 2 × hours requests", async () => {
   const profile = SOURCE_PROFILE;
   const window = { start: ANCHOR - 2 * DAY_MS, end: ANCHOR };
   await measure(profile, {}, {}, (got, emu, lines) => {
@@ -810,6 +810,10 @@ Deno.test("source: peakMinute is the busiest minute of each topic's top 3 hours,
         ["idle", false],
       ],
     );
+    // A Dedicated cluster that flagged nothing for reads: no for every topic.
+    assertEquals(profile.topics.map((t) => got.get(t.name)!.hotPartitionEgress), [
+      ...profile.topics.map(() => false),
+    ]);
     // The hourly series are untouched by all this.
     for (const t of profile.topics) {
       assertEquals(
@@ -818,21 +822,23 @@ Deno.test("source: peakMinute is the busiest minute of each topic's top 3 hours,
       );
     }
 
-    // Requests: 3 hourly + hot_partition_ingress + (records, bytes) per distinct top hour.
+    // Requests: 3 hourly + the two hot-partition flags (ingress was raised, so no probe of the
+    // cluster type) + (records, bytes) per distinct top hour.
     assertEquals(
       searched.size,
       8,
       "spiky 3, steady 2 more (both have the last day's 00:00), the flat topics' first 3",
     );
-    assertEquals(emu.requests.length, 4 + 2 * searched.size);
+    assertEquals(emu.requests.length, 5 + 2 * searched.size);
     assert(emu.requests.every((r) => r.status === 200));
-    assertEquals(emu.requests.slice(0, 4).map(metricOf), [
+    assertEquals(emu.requests.slice(0, 5).map(metricOf), [
       "received_records",
       "received_bytes",
       "sent_bytes",
       "hot_partition_ingress",
+      "hot_partition_egress",
     ]);
-    const minuteRequests = emu.requests.slice(4);
+    const minuteRequests = emu.requests.slice(5);
     assert(minuteRequests.every((r) => bodyOf(r).granularity === "PT1M"));
     assertEquals(
       minuteRequests.map((r) => [metricOf(r), Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!)]),
@@ -926,9 +932,11 @@ Deno.test("source: busiest hours older than the API's minute retention (7 days) 
         end: ANCHOR,
       }, { topHours: 3 })!;
       assertEquals(recent!.peakMinute?.minuteStart, truth.minuteStart);
-      // Only recent's 3 hours were asked: 4 + 2 × 3 requests; old's were never sent.
-      assertEquals(emu.requests.length, 4 + 2 * 3);
-      const asked = emu.requests.slice(4).map((r) =>
+      // Only recent's 3 hours were asked: 6 + 2 × 3 requests (no flag raised on these
+      // one-partition topics, so dedicated_cku_count is asked too); old's were never sent.
+      assertEquals(emu.requests.length, 6 + 2 * 3);
+      assertEquals(metricOf(emu.requests[5]!), "dedicated_cku_count");
+      const asked = emu.requests.slice(6).map((r) =>
         Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!)
       );
       assertEquals(new Set(asked), new Set(truth.hoursSearched));
@@ -945,11 +953,11 @@ Deno.test("source: busiest hours older than the API's minute retention (7 days) 
 });
 
 Deno.test("source: PT1M queries that cannot finish by the deadline leave peakMinute null, never a topic error", async () => {
-  // 4 requests a minute and no Retry-After: the 5th (the first PT1M query) is told to wait
+  // 5 requests a minute and no Retry-After: the 6th (the first PT1M query) is told to wait
   // for the window to reset, past the 20 s deadline, so the client stops at once.
   await measure(
     SOURCE_PROFILE,
-    { rateLimitPerMinute: 4 },
+    { rateLimitPerMinute: 5 },
     { client: { deadlineMs: 20_000 } },
     (got, emu, lines) => {
       for (const m of got.values()) {
@@ -957,7 +965,7 @@ Deno.test("source: PT1M queries that cannot finish by the deadline leave peakMin
       }
       assertEquals(got.get("hot")!.hotPartitionIngress, true);
       assertEquals(got.get("uniform")!.hotPartitionIngress, false);
-      assertEquals(emu.requests.map((r) => r.status), [200, 200, 200, 200, 429]);
+      assertEquals(emu.requests.map((r) => r.status), [200, 200, 200, 200, 200, 429]);
       const text = lines.join("\n");
       assertStringIncludes(text, "PT1M queries stopped at hour");
       assertStringIncludes(text, "(8 of 8 hours not asked)");
@@ -986,6 +994,8 @@ Deno.test("source: hot_partition_ingress that cannot be read is null (unknown), 
       log: (l) => lines.push(l),
     });
     assert(got.every((m) => m.hotPartitionIngress === null && m.error === null));
+    // Egress was read and raised nowhere; the cluster type (Dedicated) says that is a no.
+    assert(got.every((m) => m.hotPartitionEgress === false));
     assertEquals(
       got.find((m) => m.topic === "spiky")!.peakMinute?.minuteStart,
       PEAK_DAY + 14 * HOUR_MS + 7 * MINUTE_MS,
@@ -993,6 +1003,10 @@ Deno.test("source: hot_partition_ingress that cannot be read is null (unknown), 
     assertStringIncludes(lines.join("\n"), "hot_partition_ingress could not be read");
   });
   assertEquals(emu!.requests[3]!.status, 500);
+  assertEquals(emu!.requests.slice(4, 6).map(metricOf), [
+    "hot_partition_egress",
+    "dedicated_cku_count",
+  ]);
 });
 
 Deno.test("source: at most maxMinuteHours distinct hours; every topic's busiest hour first", async () => {
@@ -1000,10 +1014,10 @@ Deno.test("source: at most maxMinuteHours distinct hours; every topic's busiest 
     // The busiest hours: spiky's last-day 14:00 and steady's last-day 09:00, then the first
     // hour shared by hot, uniform and hot-two: 3 distinct at rank 1, so the one 3 topics need
     // and the earlier of the others are kept.
-    const asked = emu.requests.slice(4).map((r) =>
+    const asked = emu.requests.slice(5).map((r) =>
       Date.parse(bodyOf(r).intervals[0]!.split("/")[0]!)
     );
-    assertEquals(emu.requests.length, 4 + 2 * 2);
+    assertEquals(emu.requests.length, 5 + 2 * 2);
     assertEquals(new Set(asked), new Set([START, PEAK_DAY + 9 * HOUR_MS]));
     assertEquals(got.get("spiky")!.peakMinute, null);
     assert(got.get("steady")!.peakMinute !== null);

@@ -1,7 +1,7 @@
 // The Metrics API emulator itself, spoken to with plain fetch: the exact 401/403 bodies,
 // 400 validation, values equal to the workload profile's ground truth at every granularity,
 // FLAT vs GROUPED, filters, pagination with expiring tokens, the rate limit and its headers,
-// and injected failures.
+// injected failures, and the hot-partition flags (from the plan or declared) by cluster type.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import {
   type EmulatorOptions,
@@ -10,7 +10,7 @@ import {
   startEmulator,
 } from "../../dev/metrics_api/emulator.ts";
 import { HOUR_MS, recordsInHour } from "../../dev/workload/plan.ts";
-import { hotPartitionHours } from "../support/metrics_truth.ts";
+import { hotPartitionHours, hotPartitionsByHour } from "../support/metrics_truth.ts";
 import { loadProfile, profileSchema, type WorkloadProfile } from "../../dev/workload/profile.ts";
 import { groundTruth, minuteTruth } from "../../dev/workload/ground_truth.ts";
 
@@ -826,10 +826,25 @@ Deno.test("emulator hot_partition_ingress is 1 in the hours a partition gets mor
       query({ ...hot, granularity: "ALL", group_by: undefined, limit: undefined }),
     );
     assertEquals(cluster.json.data, [{ timestamp: iso(START), value: 1 }]);
-    // The spec leaves a partition label unconfirmed: the emulator has none.
-    const byPartition = await post(emu, query({ ...hot, group_by: ["metric.partition"] }));
-    assertEquals(byPartition.status, 400);
-    assertStringIncludes(byPartition.json.errors[0].detail, 'group_by label "metric.partition"');
+    // The spec leaves a partition label unconfirmed: the emulator has it, and names the hot
+    // partition itself in each hour, as the plan has it.
+    const byPartition = await post(
+      emu,
+      query({ ...hot, group_by: ["metric.topic", "metric.partition"] }),
+    );
+    assertEquals(byPartition.status, 200, JSON.stringify(byPartition.json));
+    const want = profile.topics.flatMap((t) =>
+      [...hotPartitionsByHour(profile, t, ANCHOR, { start: START, end: ANCHOR })].flatMap((
+        [h, partitions],
+      ) => partitions.map((p) => `${t.name}/${p}@${iso(h)}`))
+    );
+    assertEquals(want.length, hours, "one hot partition of `hot` an hour");
+    assertEquals(
+      byPartition.json.data.map((
+        p: { timestamp: string; value: number; "metric.topic": string; "metric.partition": string },
+      ) => `${p["metric.topic"]}/${p["metric.partition"]}@${p.timestamp}=${p.value}`).sort(),
+      want.map((w) => `${w}=1`).sort(),
+    );
   });
   // A round-robin topic with fewer records than partitions in an hour is hot by the rule too;
   // two such topics over the whole cluster still give 1, not 2.
@@ -854,4 +869,125 @@ Deno.test("emulator hot_partition_ingress is 1 in the hours a partition gets mor
       [1, 1, 1],
     );
   });
+});
+
+Deno.test("emulator hot-partition flags as declared per partition and hour; dedicated_cku_count; a Basic cluster has neither", async () => {
+  const profile = MINUTES_PROFILE;
+  const h = (n: number) => START + n * HOUR_MS;
+  const hotPartitions = {
+    ingress: [{ topic: "uniform", partitions: [3], hours: [h(2)] }],
+    egress: [
+      { topic: "bursty", partitions: [0, 2], hours: [h(1), h(40)] },
+      { topic: "idle", partitions: [1], hours: [h(0)] },
+    ],
+  };
+  const flat = (a: Answer) =>
+    a.json.data.map((
+      p: { timestamp: string; value: number; "metric.topic": string; "metric.partition"?: string },
+    ) =>
+      `${p["metric.topic"]}${
+        p["metric.partition"] === undefined ? "" : `/${p["metric.partition"]}`
+      }@${p.timestamp}=${p.value}`
+    );
+  await withProfile(profile, { clock: () => ANCHOR, hotPartitions, ckus: 4 }, async (emu) => {
+    const ask = (metric: string, extra: Record<string, unknown> = {}) =>
+      post(emu, query({ aggregations: [{ metric: `${PREFIX}${metric}` }], ...extra }));
+    // Exactly as declared: the plan's own hot partition of `hot` no longer counts, and a
+    // declared flag needs no traffic (idle).
+    assertEquals(flat(await ask("hot_partition_ingress")), [`uniform@${iso(h(2))}=1`]);
+    assertEquals(flat(await ask("hot_partition_egress")), [
+      `bursty@${iso(h(1))}=1`,
+      `bursty@${iso(h(40))}=1`,
+      `idle@${iso(h(0))}=1`,
+    ]);
+    assertEquals(
+      flat(await ask("hot_partition_egress", { group_by: ["metric.topic", "metric.partition"] })),
+      [
+        `bursty/0@${iso(h(1))}=1`,
+        `bursty/0@${iso(h(40))}=1`,
+        `bursty/2@${iso(h(1))}=1`,
+        `bursty/2@${iso(h(40))}=1`,
+        `idle/1@${iso(h(0))}=1`,
+      ],
+    );
+    const partition1 = {
+      op: "AND",
+      filters: [
+        { field: "resource.kafka.id", op: "EQ", value: CLUSTER },
+        { field: "metric.partition", op: "EQ", value: "1" },
+      ],
+    };
+    assertEquals(flat(await ask("hot_partition_egress", { filter: partition1 })), [
+      `idle@${iso(h(0))}=1`,
+    ]);
+    const cku = await ask("dedicated_cku_count", {
+      granularity: "ALL",
+      group_by: undefined,
+      limit: undefined,
+    });
+    assertEquals(cku.json.data, [{ timestamp: iso(START), value: 4 }]);
+    // The cluster-level gauge has no topic label to group by.
+    assertEquals((await ask("dedicated_cku_count")).status, 400);
+  });
+  // Not declared: egress is never raised (ingress follows the plan, tested above).
+  await withProfile(profile, { clock: () => ANCHOR }, async (emu) => {
+    const a = await post(
+      emu,
+      query({ aggregations: [{ metric: `${PREFIX}hot_partition_egress` }] }),
+    );
+    assertEquals([a.status, a.json.data], [200, []]);
+  });
+  // Basic and Standard clusters: no flag, no CKU count; an empty page, or a 400 naming it.
+  for (const clusterType of ["basic", "standard"] as const) {
+    await withProfile(profile, { clock: () => ANCHOR, clusterType, hotPartitions }, async (emu) => {
+      for (const metric of ["hot_partition_ingress", "hot_partition_egress"]) {
+        const a = await post(emu, query({ aggregations: [{ metric: `${PREFIX}${metric}` }] }));
+        assertEquals([a.status, a.json.data], [200, []], `${clusterType} ${metric}`);
+      }
+      const records = await post(emu, query());
+      assert(records.json.data.length > 0, "the rest is served as ever");
+    });
+    await withProfile(
+      profile,
+      { clock: () => ANCHOR, clusterType, unpublished: "error" },
+      async (emu) => {
+        const a = await post(
+          emu,
+          query({ aggregations: [{ metric: `${PREFIX}hot_partition_egress` }] }),
+        );
+        assertEquals(a.status, 400);
+        assertEquals(a.json.errors, [{
+          status: "400",
+          detail: `Metric ${PREFIX}hot_partition_egress is unknown for resource ${CLUSTER} ` +
+            `(not published for a ${clusterType} cluster)`,
+        }]);
+        assertEquals((await post(emu, query())).status, 200);
+      },
+    );
+  }
+});
+
+Deno.test("emulator refuses hot partitions it could not serve: an unknown topic, a partition out of range, a partial hour", () => {
+  const base = {
+    profile: MINUTES_PROFILE,
+    anchor: ANCHOR,
+    clusterId: CLUSTER,
+    apiKey: KEY,
+    apiSecret: SECRET,
+  };
+  const bad: [NonNullable<EmulatorOptions["hotPartitions"]>, string][] = [
+    [{ egress: [{ topic: "nope", partitions: [0], hours: [START] }] }, 'no topic "nope"'],
+    [{ ingress: [{ topic: "hot", partitions: [4], hours: [START] }] }, "partitions 0 to 3, not 4"],
+    [{ egress: [{ topic: "hot", partitions: [0], hours: [START + 1] }] }, "not a whole UTC hour"],
+  ];
+  for (const [hotPartitions, message] of bad) {
+    let error: unknown;
+    try {
+      startEmulator({ ...base, hotPartitions });
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof RangeError, message);
+    assertStringIncludes(error.message, message);
+  }
 });

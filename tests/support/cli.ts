@@ -30,6 +30,8 @@ export interface RunningCli {
   result: Promise<CliResult & { elapsedMs: number }>;
   /** The working directory (reports land in its `reports/` by default). */
   cwd: string;
+  /** Sends the CLI a signal (SIGINT, SIGTERM), as a user or a CI runner would. */
+  kill(signal: Deno.Signal): void;
 }
 
 export async function startCli(args: string[], options: CliOptions = {}): Promise<RunningCli> {
@@ -79,6 +81,7 @@ export async function startCli(args: string[], options: CliOptions = {}): Promis
   return {
     cwd,
     result,
+    kill: (signal) => child.kill(signal),
     waitForLine(pattern, timeoutMs = 120_000) {
       const seen = stderr.split("\n").find((l) => pattern.test(l));
       if (seen !== undefined) return Promise.resolve(seen);

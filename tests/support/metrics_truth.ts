@@ -29,6 +29,26 @@ export function hotPartitionHours(
   return out;
 }
 
+/** The same rule per partition: each hour of the window with the partitions hot in it. */
+export function hotPartitionsByHour(
+  profile: WorkloadProfile,
+  topic: TopicProfile,
+  anchor: number,
+  window: Window,
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  if (topic.partitions < 3) return out;
+  for (let h = window.start; h < window.end; h += HOUR_MS) {
+    const counts = new Array<number>(topic.partitions).fill(0);
+    const plan = planHour(profile, topic, anchor, h);
+    for (const r of plan) counts[r.partition]!++;
+    const mean = plan.length / topic.partitions;
+    const hot = counts.flatMap((c, p) => plan.length > 0 && c > 2 * mean ? [p] : []);
+    if (hot.length > 0) out.set(h, hot);
+  }
+  return out;
+}
+
 export interface ExpectedPeakMinute {
   minuteStart: number;
   records: number;

@@ -7,6 +7,7 @@ import type { Settings } from "../../src/config/types.ts";
 import {
   CREDENTIALS,
   CWD,
+  entry,
   fakeEnv,
   fakeFiles,
   load,
@@ -66,6 +67,20 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
     prometheus: { url: "", metrics: "auto", selector: "", secretPath: null },
     saveMeasurements: null,
     measurementsFile: null,
+    clusterFilter: [],
+    discovery: {
+      enabled: false,
+      principalId: null,
+      environmentFilter: [],
+      apiUrl: "https://api.confluent.cloud",
+    },
+    writer: {
+      enabled: false,
+      topic: "_j3.partition_recommender.results",
+      partitions: 6,
+      replicationFactor: 3,
+      retentionDays: 0,
+    },
   };
   assertEquals(settings, expected);
 });
@@ -465,4 +480,110 @@ Deno.test("loadConfig() names each bad Model v2 setting at once, with what would
   assertStringIncludes(text, "hour, minute");
   assertStringIncludes(text, "throughput-increase");
   assertEquals(list.length, 4, text);
+});
+
+// --- the reference tool's newest settings (issue 16) ----------------------------------
+
+const CLOUD_KEY = JSON.stringify({
+  confluent_cloud_api_key: "CLOUDKEY",
+  confluent_cloud_api_secret: "cloud-secret",
+});
+
+Deno.test("loadConfig() discovery: the Cloud API key and PRINCIPAL_ID instead of KAFKA_CREDENTIALS", async () => {
+  const { settings, credentials } = await load({
+    env: {
+      USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS: "True",
+      CONFLUENT_CLOUD_CREDENTIAL: CLOUD_KEY,
+      PRINCIPAL_ID: "sa-abc123",
+      ENVIRONMENT_FILTER: "env-1, env-2",
+      KAFKA_CLUSTER_FILTER: "lkc-9",
+    },
+  });
+  assertEquals(settings.discovery, {
+    enabled: true,
+    principalId: "sa-abc123",
+    environmentFilter: ["env-1", "env-2"],
+    apiUrl: "https://api.confluent.cloud",
+  });
+  assertEquals(settings.clusterFilter, ["lkc-9"]);
+  assertEquals(credentials.clusters, []);
+  assertEquals(credentials.confluentCloud, { apiKey: "CLOUDKEY", apiSecret: "cloud-secret" });
+});
+
+Deno.test("loadConfig() discovery's problems: no Cloud key, no or a bad PRINCIPAL_ID, KAFKA_CREDENTIALS too", async () => {
+  const missing = await problems({
+    env: { USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS: "True" },
+  });
+  assertStringIncludes(problemWith(missing, "CONFLUENT_CLOUD_CREDENTIAL"), "discovery");
+  assertStringIncludes(problemWith(missing, "PRINCIPAL_ID"), "u-…");
+  assert(!missing.some((p) => p.startsWith("KAFKA_CREDENTIALS")), missing.join("\n"));
+  const bad = await problems({
+    env: {
+      ...K,
+      USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS: "True",
+      CONFLUENT_CLOUD_CREDENTIAL: CLOUD_KEY,
+      PRINCIPAL_ID: "admin",
+    },
+  });
+  assertStringIncludes(problemWith(bad, "PRINCIPAL_ID"), '"admin" is not a user (u-…)');
+  assertStringIncludes(problemWith(bad, "both set"), "give one of them");
+  assertEquals(bad.length, 2, bad.join("\n"));
+});
+
+Deno.test("loadConfig() the results topic's settings, and SCHEMA_REGISTRY_CREDENTIAL refused", async () => {
+  const { settings } = await load({
+    env: {
+      ...K,
+      USE_KAFKA_WRITER: "True",
+      KAFKA_WRITER_TOPIC_NAME: "ops.partition-results",
+      KAFKA_WRITER_TOPIC_PARTITION_COUNT: "3",
+      KAFKA_WRITER_TOPIC_REPLICATION_FACTOR: "1",
+      KAFKA_WRITER_TOPIC_DATA_RETENTION_IN_DAYS: "30",
+    },
+  });
+  assertEquals(settings.writer, {
+    enabled: true,
+    topic: "ops.partition-results",
+    partitions: 3,
+    replicationFactor: 1,
+    retentionDays: 30,
+  });
+  const list = await problems({
+    env: {
+      ...K,
+      KAFKA_WRITER_TOPIC_NAME: "bad topic",
+      KAFKA_WRITER_TOPIC_REPLICATION_FACTOR: "0",
+      SCHEMA_REGISTRY_CREDENTIAL: '{"env-1": {"key": "k", "secret": "sr-secret"}}',
+    },
+  });
+  assertStringIncludes(problemWith(list, "KAFKA_WRITER_TOPIC_NAME"), "is not a Kafka topic name");
+  assertStringIncludes(problemWith(list, "KAFKA_WRITER_TOPIC_REPLICATION_FACTOR"), "less than 1");
+  assertStringIncludes(problemWith(list, "SCHEMA_REGISTRY_CREDENTIAL"), "not supported");
+  assert(!list.join("\n").includes("sr-secret"), "the registry's secret is never echoed");
+  assertEquals(list.length, 3, list.join("\n"));
+});
+
+Deno.test("loadConfig() KAFKA_CREDENTIALS entries may carry environment_id (env-…)", async () => {
+  const { credentials } = await load({
+    env: { KAFKA_CREDENTIALS: JSON.stringify([entry({ environment_id: "env-abc1" })]) },
+  });
+  assertEquals(credentials.clusters[0]?.environmentId, "env-abc1");
+  const list = await problems({
+    env: { KAFKA_CREDENTIALS: JSON.stringify([entry({ environment_id: "lkc-1" })]) },
+  });
+  assertStringIncludes(problemWith(list, "environment_id"), "use one like env-abc123");
+});
+
+Deno.test("loadConfig() the results topic's defaults are the writer's own", async () => {
+  const { DEFAULT_RESULTS_TOPIC } = await import("../../src/writer/results_topic.ts");
+  const { settings } = await load();
+  assertEquals(
+    {
+      name: settings.writer.topic,
+      partitions: settings.writer.partitions,
+      replicationFactor: settings.writer.replicationFactor,
+      retentionDays: settings.writer.retentionDays,
+    },
+    { ...DEFAULT_RESULTS_TOPIC },
+  );
 });

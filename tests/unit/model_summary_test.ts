@@ -120,6 +120,8 @@ Deno.test("summaryStats() lists the reference's statistics in the reference's or
     "error_topic_count",
     "hot_partition_ingress_count",
     "hot_partition_ingress_percentage",
+    "hot_partition_egress_count",
+    "hot_partition_egress_percentage",
   ]);
 });
 
@@ -135,7 +137,7 @@ Deno.test("summaryStats() leaves out sampling settings a metrics run does not ha
   };
   const names = summaryStats(summarizeCluster(cluster), run).map((r) => r.stat);
   assertEquals(names.filter((n) => n.startsWith("sampling_")), []);
-  assertEquals(names.length, 27);
+  assertEquals(names.length, 29);
 });
 
 Deno.test("summaryStats() writes an unset topic filter as None and carries values through", () => {

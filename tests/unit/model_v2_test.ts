@@ -1,7 +1,7 @@
 // Unit tests for Model v2 (model.md, "Model v2: every limit a partition count must satisfy"):
 // every term and its reason, ties, the threshold rule, every rounding and `+rounding`, the
-// peak minute, keys kept by a change, few keys, consumer groups, hot partitions, the summary's
-// hot-partition statistics, and the `throughput-increase` gate.
+// peak minute, keys kept by a change, few keys, consumer groups, hot partitions (ingress and
+// egress), the summary's hot-partition statistics, and the `throughput-increase` gate.
 import { assert, assertEquals } from "../assert.ts";
 import { analyzeTopic } from "../../src/model/analyze.ts";
 import { isPolicyReason, keysKeptPct, recommend, TERM_NAMES } from "../../src/model/recommend.ts";
@@ -328,6 +328,48 @@ Deno.test("summarizeCluster(): hot_partition_ingress_count and _percentage over 
   const cold = analyzeTopic(measurement([busyHour(3, 1)]), params(), { brokerCount: 1 });
   const s = summarizeCluster([hot, cold, cold, cold]);
   assertEquals([s.hotPartitionIngressCount, s.hotPartitionIngressPercentage], [1, 25]);
+});
+
+Deno.test("analyzeTopic(): hot_partition_egress is the source's flag, for active and empty topics; unknown without one", () => {
+  const ctx = { brokerCount: 1 };
+  const active = measurement([busyHour(3, 1)]);
+  for (const flag of [true, false, null]) {
+    assertEquals(
+      analyzeTopic({ ...active, hotPartitionEgress: flag }, params(), ctx).hotPartitionEgress,
+      flag,
+    );
+  }
+  // Every source but the Metrics API leaves it out: n/a, whatever the ingress side knows.
+  const sampled = analyzeTopic(
+    { ...active, partitions: 3, partitionHourly: [0, 1, 2].map(() => active.hourly.map(() => 0)) },
+    params(),
+    ctx,
+  );
+  assertEquals([sampled.hotPartitionIngress, sampled.hotPartitionEgress], [false, null]);
+  // An empty topic keeps it (consumers may read older records); a failed one knows nothing.
+  const empty = analyzeTopic(measurement([], { hotPartitionEgress: true }), params(), ctx);
+  assertEquals([empty.status, empty.hotPartitionEgress], ["empty", true]);
+  const failed = analyzeTopic(
+    { ...active, hotPartitionEgress: true, error: "Cannot describe topic" },
+    params(),
+    ctx,
+  );
+  assertEquals([failed.status, failed.hotPartitionEgress], ["error", null]);
+});
+
+Deno.test("summarizeCluster(): hot_partition_egress_count and _percentage over every topic, unknowns not counted", () => {
+  const ctx = { brokerCount: 1 };
+  const at = (over: Parameters<typeof measurement>[1]) =>
+    analyzeTopic(measurement([busyHour(3, 1)], over), params(), ctx);
+  const s = summarizeCluster([
+    at({ hotPartitionEgress: true }),
+    at({ hotPartitionEgress: true, hotPartitionIngress: true }),
+    at({ hotPartitionEgress: false }),
+    at({ hotPartitionEgress: null }),
+    at({}),
+  ]);
+  assertEquals([s.hotPartitionEgressCount, s.hotPartitionEgressPercentage], [2, 40]);
+  assertEquals([s.hotPartitionIngressCount, s.hotPartitionIngressPercentage], [1, 20]);
 });
 
 Deno.test("exitCode(): --fail-on throughput-increase ignores increases set by a policy floor", () => {

@@ -1,5 +1,5 @@
 // The report renderers and writer: the reference's CSV columns and their meanings, formula
-// neutralisation, the JSON contract, file names, and atomic writes.
+// neutralisation, the JSON contract, hot-partition flags, file names, and atomic writes.
 
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../assert.ts";
 import { summaryStats, TERM_NAMES } from "../../src/model/mod.ts";
@@ -18,7 +18,16 @@ import {
 import { textCell } from "../../src/report/_csv.ts";
 import { renderStepSummary } from "../../src/report/github.ts";
 import { fixed, plainNumber } from "../../src/report/_format.ts";
-import { csvRecords, E, fixtureReport, MIB, parseCsv, T0 } from "./_report_fixture.ts";
+import {
+  csvRecords,
+  E,
+  fixtureReport,
+  MEASUREMENTS,
+  MIB,
+  parseCsv,
+  T0,
+} from "./_report_fixture.ts";
+import type { TopicMeasurement } from "../../src/model/mod.ts";
 
 const report = fixtureReport();
 const detail = csvRecords(renderDetailCsv(report));
@@ -75,6 +84,7 @@ Deno.test("detail CSV appends the interval's four columns, then Model v2's, afte
     "consumer_lag",
     "hot_partition_hours",
     "hot_partition_ingress",
+    "hot_partition_egress",
   ]);
 });
 
@@ -308,6 +318,7 @@ const JSON_TOPIC_FIELDS = [
   "consumer_lag",
   "hot_partition_hours",
   "hot_partition_ingress",
+  "hot_partition_egress",
   "hourly",
 ];
 
@@ -515,4 +526,79 @@ Deno.test("Markdown report shows a range only where the interval's ends differ, 
 Deno.test("GitHub step summary shows the range of an uncertain increase", () => {
   const summary = renderStepSummary({ reports: [{ report, files: [] }] });
   assertStringIncludes(summary, "| `orders` | 6 → 9 (8–10) | 30.000 | ");
+});
+
+// --- hot-partition flags ---------------------------------------------------------------------
+
+/** The fixture with the cluster's flags: orders hot both ways, steady cold, empty-topic read hot. */
+const flagged = fixtureReport(
+  {},
+  MEASUREMENTS.map((m) => {
+    const flags: Record<string, Partial<TopicMeasurement>> = {
+      orders: { hotPartitionIngress: true, hotPartitionEgress: true },
+      steady: { hotPartitionIngress: false, hotPartitionEgress: false },
+      "empty-topic": { hotPartitionEgress: true },
+      broken: { hotPartitionIngress: true, hotPartitionEgress: true },
+    };
+    return { ...m, ...flags[m.topic] };
+  }),
+);
+
+Deno.test("detail CSV: hot_partition_ingress and hot_partition_egress are yes, no, or empty (n/a)", () => {
+  const rows = csvRecords(renderDetailCsv(flagged));
+  const flags = (topic: string) => {
+    const r = rows.find((d) => d.topic_name === topic)!;
+    return [r.hot_partition_ingress, r.hot_partition_egress];
+  };
+  assertEquals(flags("orders"), ["yes", "yes"]);
+  assertEquals(flags("steady"), ["no", "no"]);
+  assertEquals(flags("empty-topic"), ["", "yes"]);
+  assertEquals(flags("broken"), ["", ""], "a failed topic knows nothing");
+  assertEquals(flags('a,b "c"'), ["", ""]);
+  const [header] = parseCsv(renderDetailCsv(flagged));
+  assertEquals(header!.slice(-2), ["hot_partition_ingress", "hot_partition_egress"]);
+});
+
+Deno.test("JSON report: hot-partition flags as booleans or null, counts and percentages in the summary", () => {
+  const json = toJsonReport(flagged);
+  const flags = (topic: string) => {
+    const t = json.topics.find((x) => x.topic_name === topic)!;
+    return [t.hot_partition_ingress, t.hot_partition_egress];
+  };
+  assertEquals(flags("orders"), [true, true]);
+  assertEquals(flags("steady"), [false, false]);
+  assertEquals(flags("empty-topic"), [null, true]);
+  assertEquals(flags("-rm"), [null, null]);
+  assertEquals(json.summary.hot_partition_ingress_count, 1);
+  assertEquals(json.summary.hot_partition_ingress_percentage, (1 / 7) * 100);
+  assertEquals(json.summary.hot_partition_egress_count, 2);
+  assertEquals(json.summary.hot_partition_egress_percentage, (2 / 7) * 100);
+  const summary = new Map(csvRecords(renderSummaryCsv(flagged)).map((r) => [r.stat, r.value]));
+  assertEquals(
+    ["count", "percentage"].map((s) => summary.get(`hot_partition_egress_${s}`)),
+    ["2", "28.571429"],
+  );
+});
+
+Deno.test("Markdown report: a hot-partition column only for a flag some topic has, yes / no / n/a", () => {
+  const md = renderMarkdown(flagged);
+  assertStringIncludes(
+    md,
+    "| Topic | Partitions | Peak MB/s | Action | Reason | Warnings | Hot ingress | Hot egress |\n" +
+      "| --- | ---: | ---: | --- | --- | --- | --- | --- |\n",
+  );
+  const rows = md.split("\n").filter((l) => l.startsWith("| `"));
+  const ending = (topic: string) => rows.find((r) => r.startsWith(`| \`${topic}\` |`))!;
+  assert(ending("orders").endsWith(" | yes | yes |"), ending("orders"));
+  assert(ending("steady").endsWith(" | no | no |"), ending("steady"));
+  assert(ending("empty-topic").endsWith(" | n/a | yes |"), ending("empty-topic"));
+  assert(ending("broken").endsWith(" | n/a | n/a |"), ending("broken"));
+  assertStringIncludes(md, "Hot ingress and hot egress: whether a partition of the topic was hot");
+  // Sampling knows ingress only: no egress column of n/a. Nothing known: no column at all.
+  const ingressOnly = fixtureReport({
+    topics: flagged.topics.map((t) => ({ ...t, hotPartitionEgress: null })),
+  });
+  assertStringIncludes(renderMarkdown(ingressOnly), "| Warnings | Hot ingress |\n");
+  assert(!renderMarkdown(ingressOnly).includes("Hot egress |"));
+  assert(!renderMarkdown(report).includes("Hot ingress"));
 });
