@@ -10,8 +10,9 @@
 // - write access to the GitHub Actions output and job summary files, when a runner sets
 //   GITHUB_OUTPUT and GITHUB_STEP_SUMMARY;
 // - read and write access to OUTPUT_DIR and SAVE_MEASUREMENTS, read access to the files of
-//   FILE_SETTINGS (the credential files, MEASUREMENTS_FILE), and network access to the hosts
-//   of CONFLUENT_METRICS_API_URL, CONFLUENT_CLOUD_API_URL and PROMETHEUS_URL, when the environment or .env sets them;
+//   FILE_SETTINGS (the credential files, MEASUREMENTS_FILE, COMMAND_CONFIG), and network
+//   access to the hosts of CONFLUENT_METRICS_API_URL, CONFLUENT_CLOUD_API_URL,
+//   PROMETHEUS_URL and BOOTSTRAP_SERVER, when the environment or .env sets them;
 // - the user's additions: KPR_ALLOW_NET (self-managed brokers), KPR_ALLOW_READ (CA files,
 //   an --env-file), KPR_ALLOW_WRITE (an --output-dir; also read, for renames), each a
 //   comma-separated list.
@@ -102,6 +103,10 @@ export function extraPermissions(input: ExtraInput): Extra {
     if (file !== undefined) read.push(...path(file, name));
   }
   const net: string[] = [];
+  // --bootstrap-server's hosts (its brokers' advertised hosts may differ: KPR_ALLOW_NET).
+  for (const server of (setting("BOOTSTRAP_SERVER") ?? "").split(",")) {
+    if (server.trim() !== "") net.push(server.trim());
+  }
   for (const name of URL_SETTINGS) {
     const host = urlHost(setting(name));
     if (host !== undefined) net.push(host);

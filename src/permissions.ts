@@ -170,6 +170,7 @@ export const FILE_SETTINGS: readonly string[] = [
   "PROMETHEUS_BEARER_TOKEN_FILE",
   "PROMETHEUS_PASSWORD_FILE",
   "MEASUREMENTS_FILE",
+  "COMMAND_CONFIG",
 ];
 
 /**

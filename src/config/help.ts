@@ -6,7 +6,7 @@ const WIDTH = 100;
 
 const INTRO = [
   "Recommends a partition count for every topic of one or more Kafka clusters from the " +
-  "throughput measured over recent days, and writes CSV and JSON reports.",
+  "throughput measured over recent days, and writes CSV, JSON and HTML reports.",
   "Every setting is a flag or the environment variable named next to it. Flags override " +
   "the environment, which overrides .env (read from the working directory, or the file " +
   "given with --env-file), which overrides the defaults. An empty variable counts as " +

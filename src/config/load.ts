@@ -22,6 +22,7 @@ import {
   secretPaths,
 } from "./_credentials.ts";
 import { parseJson } from "./_json.ts";
+import { commandConfigEntry } from "./_command_config.ts";
 import { closest } from "./_suggest.ts";
 import { parseArgs } from "./args.ts";
 import { ConfigError } from "./errors.ts";
@@ -88,7 +89,8 @@ const REQUIRED: Record<string, string> = {
   CONFLUENT_CLOUD_API_SECRET_PATH: "USE_AWS_SECRETS_MANAGER=True with --method metrics-api " +
     `needs it, e.g. ${PATH_EXAMPLE}`,
   KAFKA_CREDENTIALS: `give the clusters as a JSON list, e.g. ${KAFKA_EXAMPLE}, or set ` +
-    "USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS",
+    "USE_AWS_SECRETS_MANAGER=True and KAFKA_API_SECRET_PATHS, or name one cluster as Kafka's " +
+    "tools do: --bootstrap-server HOST:PORT (with --command-config client.properties)",
   CONFLUENT_CLOUD_CREDENTIAL: "--method metrics-api (USE_SAMPLE_RECORDS=False) and discovery " +
     "(USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS=True) need a Confluent Cloud " +
     `API key: ${CONFLUENT_EXAMPLE}`,
@@ -184,12 +186,14 @@ export async function loadConfig(
   const discover = method !== "replay" &&
     get<boolean>("USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS");
   const cloudKey = method === "metrics_api" || discover;
+  // --bootstrap-server (and --command-config): one cluster, the way Kafka's tools connect.
+  const native = method !== "replay" && given("BOOTSTRAP_SERVER");
   const needs: Record<string, boolean> = {
     PROMETHEUS_URL: method === "prometheus",
     MEASUREMENTS_FILE: method === "replay",
     KAFKA_API_SECRET_PATHS: aws && !discover,
     CONFLUENT_CLOUD_API_SECRET_PATH: aws && cloudKey,
-    KAFKA_CREDENTIALS: direct && !discover,
+    KAFKA_CREDENTIALS: direct && !discover && !native,
     CONFLUENT_CLOUD_CREDENTIAL: direct && cloudKey,
     PRINCIPAL_ID: discover,
   };
@@ -205,6 +209,26 @@ export async function loadConfig(
         "both set; discovery finds the clusters and makes their keys itself: give one of them " +
         "(KAFKA_CLUSTER_FILTER picks clusters either way)",
     );
+  }
+  if (
+    native && (discover || aws || given("KAFKA_CREDENTIALS") || given("KAFKA_CREDENTIALS_FILE"))
+  ) {
+    const other = discover
+      ? "USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS=True"
+      : aws
+      ? "USE_AWS_SECRETS_MANAGER=True"
+      : "KAFKA_CREDENTIALS";
+    problems.push(
+      `${labelOf("BOOTSTRAP_SERVER")} and ${other} both name the clusters; give one of them`,
+    );
+  }
+  for (const key of ["COMMAND_CONFIG", "--cluster-id"]) {
+    if (given(key) && !given("BOOTSTRAP_SERVER")) {
+      problems.push(
+        `${labelOf(key)} is set but BOOTSTRAP_SERVER (--bootstrap-server, -b) is not; it ` +
+          "belongs to that cluster: give both",
+      );
+    }
   }
   if (given("SCHEMA_REGISTRY_CREDENTIAL") || given("SCHEMA_REGISTRY_CREDENTIAL_FILE")) {
     problems.push(
@@ -305,6 +329,34 @@ export async function loadConfig(
     return null;
   };
 
+  /** The --bootstrap-server cluster, its --command-config read and checked like an entry. */
+  const nativeCluster = async () => {
+    const bootstrap = get<string>("BOOTSTRAP_SERVER");
+    const file = ok("COMMAND_CONFIG") ? get<string | null>("COMMAND_CONFIG") : null;
+    const fileLabel = file === null ? "" : `${labelOf("COMMAND_CONFIG")} ${file}`;
+    const text = file === null ? null : await readText(
+      { readFile, cwd },
+      file,
+      (why) => void problems.push(`${fileLabel} ${why}`),
+      grant("COMMAND_CONFIG", file),
+    );
+    if (file !== null && text === null) return null;
+    const host = bootstrap.split(",")[0]!.trim().replace(/:\d+$/, "");
+    const id = get<string | null>("--cluster-id") ?? host;
+    const { entry, problems: found } = commandConfigEntry(id, bootstrap, text, fileLabel);
+    if (entry["sasl.password"] !== undefined) addSecret(entry["sasl.password"], "COMMAND_CONFIG");
+    // The file's own problems say it in its terms; the entry's checks would repeat them.
+    if (found.length > 0) return void problems.push(...found);
+    const label = file === null
+      ? labelOf("BOOTSTRAP_SERVER")
+      : `${labelOf("BOOTSTRAP_SERVER")} with ${fileLabel}`;
+    return await check(
+      { value: [entry], label },
+      (value, l) =>
+        kafkaCredentials(value, { label: l, readFile, cwd, itemName: () => "the connection" }),
+    );
+  };
+
   const kafkaPaths = await secretPath("KAFKA_API_SECRET_PATHS", !discover, true);
   const confluentPath = await secretPath("CONFLUENT_CLOUD_API_SECRET_PATH", cloudKey);
   const prometheusPath = await secretPath("PROMETHEUS_SECRET_PATH", method === "prometheus");
@@ -315,6 +367,7 @@ export async function loadConfig(
       await secretValue("KAFKA_CREDENTIALS"),
       (value, label) => kafkaCredentials(value, { label, readFile, cwd, serversOptional }),
     ) ?? [];
+    if (native) credentials.clusters = await nativeCluster() ?? [];
     if (cloudKey) {
       const found = await secretValue("CONFLUENT_CLOUD_CREDENTIAL");
       credentials.confluentCloud = await check(found, confluentCredential);

@@ -232,6 +232,16 @@ const SECTIONS: Record<string, Row[]> = {
       than letters, digits, '.', '_' and '-'. With --method prometheus an entry may leave out
       bootstrap.servers (the topics then come from the metrics). Required unless
       USE_AWS_SECRETS_MANAGER is True, KAFKA_CREDENTIALS_FILE is given, or --method is replay.`),
+    text("BOOTSTRAP_SERVER", null, "HOST:PORT,…", { short: "-b" })`Kafka's own way to name one
+      cluster, as kafka-topics.sh --bootstrap-server: its bootstrap servers, comma-separated. How
+      to connect comes from COMMAND_CONFIG (PLAINTEXT without it). Instead of KAFKA_CREDENTIALS.`,
+    text("COMMAND_CONFIG", null, "FILE")`A Kafka client properties file for BOOTSTRAP_SERVER, as
+      kafka-topics.sh --command-config: security.protocol, sasl.mechanism, sasl.jaas.config (the
+      PLAIN or SCRAM login module with username and password), ssl.ca.location, or
+      ssl.truststore.location with ssl.truststore.type=PEM.`,
+    text("--cluster-id", null, "ID", {
+      defaultText: "the first bootstrap server's host",
+    })`The name of the BOOTSTRAP_SERVER cluster in reports and logs (its kafka_cluster_id).`,
     ...secret(json("CONFLUENT_CLOUD_CREDENTIAL")`Confluent Cloud API key for the Metrics API:
       {"confluent_cloud_api_key": "KEY", "confluent_cloud_api_secret": "SECRET"}. Required with
       --method metrics-api, unless CONFLUENT_CLOUD_CREDENTIAL_FILE is given.`),
@@ -410,9 +420,11 @@ const SECTIONS: Record<string, Row[]> = {
       contacted. No commas.`,
     oneOf("LOG_LEVEL", ["debug", "info", "warning", "error"], "info")`The least severe log
       messages shown on stderr.`,
-    list("FORMAT", "csv,json", "csv,json", ["csv", "json", "md"])`Report files to write per
-      cluster, comma-separated: csv (detail and summary), json, md. Empty writes none (e.g. with
-      --json).`,
+    list("FORMAT", "csv,json,html", "csv,json,html", ["csv", "json", "md", "html", "plan"])`
+      Report files to write per cluster, comma-separated: csv (detail and summary), json, md
+      (Markdown, with how to apply), html (one self-contained page with a chart per topic), plan
+      (the commands that would change the partition counts, and the safe order for keyed
+      topics; the tool never runs them). Empty writes none (e.g. with --json).`,
     flagSwitch("--json")`Print the run's JSON reports to stdout, as one array with a report per
       cluster; logs stay on stderr, so the output pipes into jq.`,
     list("FAIL_ON", "", "empty (never)", ["increase", "throughput-increase"])`Exit with code 4

@@ -33,7 +33,7 @@ export interface Settings {
   workers: number | null;
   workerPermissions: "scoped" | "inherit";
   outputDir: string;
-  formats: ("csv" | "json" | "md")[];
+  formats: ("csv" | "json" | "md" | "html" | "plan")[];
   json: boolean;
   failOn: ("increase" | "throughput-increase")[];
   useAwsSecretsManager: boolean;

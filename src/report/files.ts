@@ -6,6 +6,8 @@ export interface ReportFileNames {
   summary: string;
   json: string;
   markdown: string;
+  html: string;
+  plan: string;
 }
 
 /**
@@ -26,5 +28,7 @@ export function reportFileNames(clusterId: string, analysisTime: number): Report
     summary: `${stem}-summary-report.csv`,
     json: `${stem}-report.json`,
     markdown: `${stem}-report.md`,
+    html: `${stem}-report.html`,
+    plan: `${stem}-apply-plan.md`,
   };
 }

@@ -3,7 +3,8 @@
 // with the topics that need more partitions. Pure renderers; cli/github_env.ts appends
 // them to the files the runner names.
 import type { TopicResult } from "../model/analyze.ts";
-import { fixed, MIB, partitionRange } from "./_format.ts";
+import { partitionRange } from "./_format.ts";
+import { humanBytesPerSecond } from "./human_units.ts";
 import type { ClusterReport } from "./types.ts";
 
 export interface RunForGithub {
@@ -59,7 +60,7 @@ export function renderStepSummary(run: RunForGithub): string {
         ((a.recommendedPartitions ?? 0) - a.partitions)
       );
     if (increase.length === 0) continue;
-    lines.push("| Topic | Partitions | Peak MB/s | Warnings |", "| --- | --- | ---: | --- |");
+    lines.push("| Topic | Partitions | Peak | Warnings |", "| --- | --- | ---: | --- |");
     for (const t of increase) lines.push(row(t));
     lines.push("");
   }
@@ -67,7 +68,8 @@ export function renderStepSummary(run: RunForGithub): string {
 }
 
 function row(t: TopicResult): string {
-  const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
+  // For a person: the unit chosen per value, 3 significant digits (human_units.ts).
+  const peak = t.peakBytesPerSecond === null ? "" : humanBytesPerSecond(t.peakBytesPerSecond);
   return `| ${code(t.topicName)} | ${t.partitions} → ${t.recommendedPartitions}${
     partitionRange(t)
   } | ${peak} | ${t.warnings.join(", ")} |`;

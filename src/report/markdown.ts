@@ -1,9 +1,13 @@
 // A short Markdown report for people (a pull request comment, a CI job summary): topics
 // that need more partitions first, then the rest, with the hot-partition flags where the
-// source knew them. Pure: a report in, Markdown text out.
+// source knew them, and last how to apply the changes (plan.ts). Pure: a report in, Markdown
+// text out.
 
 import { isPolicyReason, type TopicResult } from "../model/mod.ts";
-import { fixed, isoTime, methodLabel, MIB, partitionRange, yesNo } from "./_format.ts";
+import { isoTime, methodLabel, partitionRange, yesNo } from "./_format.ts";
+import { humanBytesPerSecond, humanCount } from "./human_units.ts";
+import { codeSpan, escapeMd } from "./_markdown_text.ts";
+import { planSection } from "./plan.ts";
 import type { ClusterReport } from "./types.ts";
 
 /** The hot-partition columns: title, and the flag (null: the source could not tell). */
@@ -28,7 +32,7 @@ export function renderMarkdown(report: ClusterReport): string {
     "",
     `Analysed at ${isoTime(report.analysisTime)} over complete UTC hours up to ` +
     `${isoTime(report.windowEnd)}, method \`${methodLabel(report.method)}\`. ` +
-    "MB/s means 1,048,576 bytes per second.",
+    "Rates are in binary units: 1 KiB/s is 1,024 bytes per second, 1 MiB/s 1,048,576.",
     "",
   ];
   if (report.error !== null) {
@@ -55,20 +59,23 @@ export function renderMarkdown(report: ClusterReport): string {
   // (egress with every source but the Metrics API) shows no column of n/a.
   const flags = HOT_FLAGS.filter(([, flag]) => report.topics.some((t) => flag(t) !== null));
   lines.push(
-    "| Topic | Partitions | Peak MB/s | Action | Reason | Warnings |" +
+    "| Topic | Partitions | Peak | Peak records/s | Action | Reason | Warnings |" +
       flags.map(([title]) => ` ${title} |`).join(""),
-    "| --- | ---: | ---: | --- | --- | --- |" + " --- |".repeat(flags.length),
+    "| --- | ---: | ---: | ---: | --- | --- | --- |" + " --- |".repeat(flags.length),
   );
   for (const t of ordered(report.topics)) {
     const partitions = t.recommendedPartitions === null
       ? `${t.partitions}`
       : `${t.partitions} → ${t.recommendedPartitions}${partitionRange(t)}`;
-    const peak = t.peakBytesPerSecond === null ? "" : fixed(t.peakBytesPerSecond / MIB, 3);
+    // For a person: the unit chosen per value, 3 significant digits (CSV and JSON stay exact).
+    const peak = t.peakBytesPerSecond === null ? "" : humanBytesPerSecond(t.peakBytesPerSecond);
+    const records = t.peakRecordsPerSecond === null ? "" : humanCount(t.peakRecordsPerSecond);
     const action = t.status === "error" ? `error: ${t.error ?? "unknown"}` : t.action ?? t.status;
     const reason = t.reason === null ? "" : escapeMd(t.reason);
     const hot = flags.map(([, flag]) => ` ${yesNo(flag(t)) ?? "n/a"} |`).join("");
     lines.push(
-      `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${escapeMd(action)} | ${reason} | ` +
+      `| ${codeSpan(t.topicName)} | ${partitions} | ${peak} | ${records} | ${escapeMd(action)} | ` +
+        `${reason} | ` +
         `${t.warnings.join(", ")} |${hot}`,
     );
   }
@@ -103,7 +110,8 @@ export function renderMarkdown(report: ClusterReport): string {
       "`over_partitioned` is informational: Kafka cannot remove partitions from a topic.",
     );
   }
-  return lines.join("\n") + "\n";
+  lines.push("", planSection(report));
+  return lines.join("\n");
 }
 
 /** Increases first, largest first; otherwise by rank, then by name. */
@@ -115,25 +123,4 @@ function ordered(topics: readonly TopicResult[]): TopicResult[] {
     (a.action === "increase" ? toAdd(b) - toAdd(a) : 0) ||
     (a.topicName < b.topicName ? -1 : a.topicName > b.topicName ? 1 : 0)
   );
-}
-
-/** Prose in a line or a table cell: Markdown syntax escaped, line breaks flattened. */
-function escapeMd(text: string): string {
-  return flatten(text).replace(/[\\`*_\[\]<>|~]/g, "\\$&");
-}
-
-/**
- * A name as inline code, which needs no escaping inside but a fence longer than any run of
- * backticks in it; a pipe still needs its backslash, or it would end the table cell.
- */
-function codeSpan(text: string): string {
-  const flat = flatten(text).replaceAll("|", "\\|");
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
-function flatten(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, " ");
 }

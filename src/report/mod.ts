@@ -13,6 +13,8 @@ export { renderSummaryCsv } from "./summary_csv.ts";
 export { JSON_SCHEMA_VERSION, renderJson, toJsonReport } from "./json.ts";
 export type { JsonHourlyPoint, JsonReport, JsonSummary, JsonTopic } from "./json.ts";
 export { renderMarkdown } from "./markdown.ts";
+export { NEVER_RUNS, planSection, renderPlan } from "./plan.ts";
+export type { PlanOptions } from "./plan.ts";
 export { reportFileNames, safeClusterId } from "./files.ts";
 export type { ReportFileNames } from "./files.ts";
 export { writeClusterReports } from "./writer.ts";

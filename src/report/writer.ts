@@ -8,11 +8,15 @@ import { renderDetailCsv } from "./detail_csv.ts";
 import { reportFileNames } from "./files.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { type PlanOptions, renderPlan } from "./plan.ts";
 import { renderSummaryCsv } from "./summary_csv.ts";
 import type { ClusterReport } from "./types.ts";
 
-/** csv: the detail and summary reports; json; md: the Markdown report. */
-export type ReportFormat = "csv" | "json" | "md";
+/**
+ * csv: the detail and summary reports; json; md: the Markdown report; html: the HTML report;
+ * plan: the apply plan (the commands that would change the partition counts).
+ */
+export type ReportFormat = "csv" | "json" | "md" | "html" | "plan";
 
 /** The file operations the writer needs; tests can pass their own. */
 export interface ReportFs {
@@ -34,12 +38,14 @@ export interface WriteOptions {
   fs?: ReportFs;
   /** Masks secrets in each file's text (the CLI's scrubber); none by default. */
   scrub?: (text: string) => string;
+  /** What the apply plan's commands connect with (the cluster's bootstrap servers). */
+  plan?: PlanOptions;
 }
 
 /**
  * Renders the requested formats and writes them into `outputDir` (created if missing),
  * replacing files of the same name. Returns the paths written, in the order
- * detail CSV, summary CSV, JSON, Markdown. Everything is rendered before the first write,
+ * detail CSV, summary CSV, JSON, Markdown, HTML, plan. Everything is rendered before the first write,
  * so a rendering failure leaves no partial set behind.
  */
 export async function writeClusterReports(
@@ -57,6 +63,12 @@ export async function writeClusterReports(
   }
   if (formats.has("json")) files.push([names.json, renderJson(report)]);
   if (formats.has("md")) files.push([names.markdown, renderMarkdown(report)]);
+  if (formats.has("html")) {
+    // Loaded when asked for: the HTML renderer and its script are the largest renderer.
+    const { renderHtml } = await import("./html.ts");
+    files.push([names.html, renderHtml(report, options.plan ? { plan: options.plan } : {})]);
+  }
+  if (formats.has("plan")) files.push([names.plan, renderPlan(report, options.plan ?? {})]);
   if (files.length === 0) return [];
 
   await fs.mkdir(outputDir, { recursive: true });

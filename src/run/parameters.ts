@@ -1,5 +1,6 @@
 // The effective settings a report records beside its results, so a reader knows how the
 // numbers were made. Never a secret: credentials are not part of Settings.
+import { SETTINGS } from "../config/settings.ts";
 import type { Settings } from "../config/types.ts";
 import type { ParameterValue } from "../report/types.ts";
 
@@ -29,4 +30,19 @@ export function reportParameters(s: Settings): Record<string, ParameterValue> {
     max_workers_per_cluster: s.maxWorkersPerCluster,
     use_aws_secrets_manager: s.useAwsSecretsManager,
   };
+}
+
+/**
+ * The report parameters whose value is not the setting's default (the method aside, which
+ * every run names): what the run's first log line shows.
+ */
+export function changedParameters(s: Settings): [string, ParameterValue][] {
+  return Object.entries(reportParameters(s)).filter(([name, value]) => {
+    if (name === "method") return false;
+    const row = SETTINGS.find((r) => r.env === name.toUpperCase());
+    if (row === undefined) return true;
+    const parsed = row.default === null ? null : row.schema.safeParse(row.default);
+    const def = parsed === null ? null : parsed.success ? parsed.data : undefined;
+    return JSON.stringify(def) !== JSON.stringify(value);
+  }).map(([name, value]) => [name.toUpperCase(), value]);
 }

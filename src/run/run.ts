@@ -21,7 +21,8 @@ import type { KafkaConnection } from "../kafka/connection.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import { renderMeasurements, type SavedCluster } from "../sources/measurements_file.ts";
 import { describeError } from "../describe_error.ts";
-import { reportParameters } from "./parameters.ts";
+import { changedParameters, reportParameters } from "./parameters.ts";
+import { humanBytesPerSecond, humanCount } from "../report/human_units.ts";
 import { type ProgressSink, ProgressTracker, startProgress } from "./progress.ts";
 
 export interface RunOptions {
@@ -67,8 +68,6 @@ export interface RunOutcome {
   requests: Record<string, number>;
   workers: number;
 }
-
-const MB = 1_048_576;
 
 /** Workers alive at most, whatever WORKERS says: each is an isolate with its own heap. */
 export const MAX_WORKERS = 16;
@@ -119,10 +118,15 @@ export async function runAnalysis(
   const asked = options.workers ?? settings.workers ?? defaultWorkers();
   const workers = capWorkers(asked);
 
-  log.info(`kafka-partition-recommender ${VERSION}: analysis started`);
+  // Quiet by default: the settings once, only those not at their default; all under --verbose.
+  const changed = changedParameters(settings);
   log.info(
-    `analysis time ${iso(analysisTime)}; ${jobs.length} cluster(s) from ${origin}; method ` +
-      `${settings.method}; ${workers} worker(s)`,
+    `kafka-partition-recommender ${VERSION}: analysis started: ${jobs.length} cluster(s) from ` +
+      `${origin}, method ` +
+      `${settings.method}, analysis time ${iso(analysisTime)}, ${workers} worker(s); ` +
+      (changed.length === 0
+        ? "every other setting at its default"
+        : `changed from the defaults: ${changed.map(([k, v]) => `${k}=${show(v)}`).join(", ")}`),
   );
   if (workers < asked) {
     log.info(
@@ -131,7 +135,7 @@ export async function runAnalysis(
     );
   }
   for (const [name, value] of Object.entries(reportParameters(settings))) {
-    log.info(`  ${name} = ${Array.isArray(value) ? value.join(",") || "(all)" : String(value)}`);
+    log.debug(`  ${name} = ${show(value)}`);
   }
 
   const pool = new WorkerPool({
@@ -293,7 +297,7 @@ async function runCluster(
   const { connection } = job;
   const id = connection.clusterId;
   const clog = textLogger("cluster");
-  clog.info(
+  clog.debug(
     connection.bootstrapServers.length > 0
       ? `cluster ${id}: connecting to ${connection.bootstrapServers.join(",")}`
       : `cluster ${id}: measured by ${settings.method}, without a Kafka connection`,
@@ -325,20 +329,19 @@ async function runCluster(
   const failed = report.error !== null;
   if (failed) clog.error(`cluster ${id} failed: ${report.error}`);
   else {
+    clog.info(`${id}: ${clusterLine(report)}`);
     for (const row of summaryStats(report.summary, report.run)) {
-      clog.info(`${id}   ${row.stat}: ${String(row.value)}`);
+      clog.debug(`${id}   ${row.stat}: ${String(row.value)}`);
     }
   }
   // A failed cluster's reports are written too: the summary's `error` row and the JSON's
   // `error` say why it has no topics, in the files a nightly job collects.
   try {
-    const files = await writeClusterReports(
-      report,
-      settings.outputDir,
-      formats,
-      scrub ? { scrub } : {},
-    );
-    for (const f of files) clog.info(`report written: ${f}`);
+    const files = await writeClusterReports(report, settings.outputDir, formats, {
+      ...(scrub ? { scrub } : {}),
+      plan: { bootstrapServers: connection.bootstrapServers },
+    });
+    if (files.length > 0) clog.info(`${id}: reports written: ${files.join(", ")}`);
     return { report, files, failed, measurements };
   } catch (e) {
     clog.error(
@@ -353,29 +356,37 @@ function topicLine(r: TopicResult): string {
     case "error":
       return `${r.topicName}: error: ${r.error}`;
     case "empty":
-      return `${r.topicName}: empty (no records in ${
-        fmt(r.windowDays ?? 0, 2)
-      } days), ${r.partitions} partitions`;
+      return `${r.topicName}: empty (no records in ${days(r.windowDays ?? 0)}), ` +
+        `${r.partitions} partitions`;
     case "active": {
       const warn = r.warnings.length > 0 ? ` [${r.warnings.join(", ")}]` : "";
       const { recommendedPartitionsLow: low, recommendedPartitionsHigh: high } = r;
       const range = low !== high ? ` (${low}–${high})` : "";
-      return `${r.topicName}: ${r.recordsInWindow} records in ${fmt(r.windowDays ?? 0, 2)} days, ` +
-        `peak ${rate(r.peakBytesPerSecond ?? 0)} at ${iso(r.peakHourStart ?? 0)}, ` +
-        `${r.partitions} → ${r.recommendedPartitions}${range} partitions: ${r.action} ` +
-        `(${r.reason})${warn}`;
+      return `${r.topicName}: ${r.partitions} → ${r.recommendedPartitions}${range} partitions, ` +
+        `${r.action} (${r.reason}); peak ${humanBytesPerSecond(r.peakBytesPerSecond ?? 0)}, ` +
+        `${humanCount(r.peakRecordsPerSecond ?? 0)} records/s at ${iso(r.peakHourStart ?? 0)}; ` +
+        `${humanCount(r.recordsInWindow ?? 0)} records in ${days(r.windowDays ?? 0)}${warn}`;
     }
   }
 }
 
-const fmt = (n: number, digits: number) => n.toFixed(digits);
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+/** A window's length: whole days as such, else to 3 significant digits. */
+const days = (d: number) => `${Number.isInteger(d) ? d : Number(d.toPrecision(3))} day(s)`;
+const show = (v: unknown) => Array.isArray(v) ? v.join(",") || "(all)" : String(v);
 
-/** A rate in the unit that keeps it readable (MB = 1,048,576 bytes, as in the reports). */
-export function rate(bytesPerSecond: number): string {
-  if (bytesPerSecond >= MB) return `${fmt(bytesPerSecond / MB, 2)} MB/s`;
-  if (bytesPerSecond >= 1024) return `${fmt(bytesPerSecond / 1024, 2)} KB/s`;
-  return `${fmt(bytesPerSecond, 1)} B/s`;
+/** A cluster's outcome in one line: what to change, and what could not be measured. */
+function clusterLine(report: ClusterReport): string {
+  const count = (action: string) => report.topics.filter((t) => t.action === action).length;
+  const add = report.topics.reduce(
+    (n, t) => n + (t.action === "increase" ? (t.recommendedPartitions ?? 0) - t.partitions : 0),
+    0,
+  );
+  const errors = report.topics.filter((t) => t.status === "error").length;
+  const empty = report.topics.filter((t) => t.status === "empty").length;
+  return `${report.topics.length} topic(s): ${count("increase")} to increase (+${add} ` +
+    `partitions), ${count("keep")} to keep, ${count("over_partitioned")} over-partitioned` +
+    (empty > 0 ? `, ${empty} empty` : "") + (errors > 0 ? `, ${errors} not measured` : "");
 }
 
 /** How long a run keeps trying a new Confluent Cloud key that is refused, and how often. */

@@ -73,9 +73,10 @@ Deno.test("analyze (sampling) over SASL_SSL matches the seeded ground truth", as
     const windowEnd = Date.parse(json.window_end);
 
     await t.step(
-      "the run writes the three reports, logs to stderr only, and creates no consumer group",
+      "the run writes its four reports (CSV, CSV, JSON, HTML), logs to stderr only, and creates no consumer group",
       () => {
-        assertEquals(files.length, 3);
+        assertEquals(files.length, 4);
+        assert(files.some((f) => f.endsWith("-report.html")), files.join(", "));
         assert(
           files.every((f) =>
             f.startsWith(`e2e-cluster-recommender-${Math.floor(analysisTime / 1000)}-`)

@@ -221,7 +221,7 @@ Deno.test("--fail-on throughput-increase ignores increases that only reach MIN_R
       });
     const policy = await run("throughput-increase");
     assertEquals(policy.code, 0, policy.stderr);
-    assert(/3 → 6 partitions: increase \(minimum\)/.test(policy.stderr), policy.stderr);
+    assert(/3 → 6 partitions, increase \(minimum\)/.test(policy.stderr), policy.stderr);
     const any = await run("increase");
     assertEquals(any.code, 4, any.stderr);
   } finally {

@@ -69,11 +69,11 @@ Deno.test("three clusters: two analysed with their reports, one unreachable; exi
     assertStringIncludes(run.stderr, "clusters analysed: 3, succeeded: 2, failed: 1");
     assertMatch(run.stderr, /cluster gone failed: .*ECONNREFUSED/);
     const files = [...Deno.readDirSync(join(cwd, "reports"))].map((e) => e.name).sort();
-    assertEquals(files.filter((f) => f.startsWith("first-")).length, 3);
-    assertEquals(files.filter((f) => f.startsWith("second-")).length, 3);
+    assertEquals(files.filter((f) => f.startsWith("first-")).length, 4);
+    assertEquals(files.filter((f) => f.startsWith("second-")).length, 4);
     // The failed cluster's reports say why it has no topics.
     const gone = files.filter((f) => f.startsWith("gone-"));
-    assertEquals(gone.length, 3, gone.join(", "));
+    assertEquals(gone.length, 4, gone.join(", "));
     const summary = await Deno.readTextFile(
       join(cwd, "reports", gone.find((f) => f.endsWith("-summary-report.csv"))!),
     );

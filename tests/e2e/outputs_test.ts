@@ -40,7 +40,7 @@ Deno.test("--json, --format, --fail-on and the GitHub Actions outputs", async (t
       },
     );
 
-    await t.step("--format chooses the files: md only, then csv and json", async () => {
+    await t.step("--format chooses the files: md only, csv and json, html and plan", async () => {
       const md = await Deno.makeTempDir({ prefix: "kpr-out-" });
       assertEquals((await runCli(["--format", "md"], { cwd: md, env })).code, 0);
       const written = files(md);
@@ -53,6 +53,18 @@ Deno.test("--json, --format, --fail-on and the GitHub Actions outputs", async (t
         "outputs-recommender-T-report.json",
         "outputs-recommender-T-summary-report.csv",
       ]);
+      // html and plan: the page, and the commands that would apply the recommendations.
+      const page = await Deno.makeTempDir({ prefix: "kpr-out-" });
+      assertEquals((await runCli(["--format", "html,plan"], { cwd: page, env })).code, 0);
+      assertEquals(files(page).map((f) => f.replace(/\d+/, "T")), [
+        "outputs-recommender-T-apply-plan.md",
+        "outputs-recommender-T-report.html",
+      ]);
+      const plan = await Deno.readTextFile(
+        join(page, "reports", files(page).find((f) => f.endsWith("-apply-plan.md"))!),
+      );
+      assertStringIncludes(plan, "The tool never runs these commands.");
+      assertStringIncludes(plan, "kafka-topics.sh --bootstrap-server");
       const bad = await runCli(["--format", "csv,pdf"], { cwd: both, env });
       assertEquals(bad.code, 2);
       assertStringIncludes(bad.stderr, `"pdf" is not known`);
@@ -92,7 +104,7 @@ Deno.test("--json, --format, --fail-on and the GitHub Actions outputs", async (t
         assertEquals(values.get("topics_to_increase"), "1");
         assert(Number(values.get("partitions_to_add")) > 0);
         const paths = values.get("report_paths")!.split("\n");
-        assertEquals(paths.length, 3);
+        assertEquals(paths.length, 4);
         for (const p of paths) await Deno.stat(join(cwd, p));
         assertEquals(values.get("json_reports")!.split("\n").length, 1);
         const md = await Deno.readTextFile(summary);

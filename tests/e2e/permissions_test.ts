@@ -68,7 +68,7 @@ async function runAsTask(
 async function readJsonReport(dir: string): Promise<JsonReport> {
   const names: string[] = [];
   for await (const e of Deno.readDir(dir)) names.push(e.name);
-  assertEquals(names.length, 3, `reports in ${dir}: ${names.join(", ")}`);
+  assertEquals(names.length, 4, `reports in ${dir}: ${names.join(", ")}`);
   const json = names.find((n) => n.endsWith("-report.json"));
   assert(json, `no JSON report in ${dir}`);
   return JSON.parse(await Deno.readTextFile(join(dir, json)));
@@ -201,7 +201,7 @@ Deno.test("a broker outside the allowed hosts fails naming --allow-net and the h
   // The failed cluster's reports are written all the same, and say why.
   const reports = join(r.cwd, "reports");
   const files = [...Deno.readDirSync(reports)].map((e) => e.name);
-  assertEquals(files.filter((f) => f.startsWith("perm-denied-")).length, 3, files.join(", "));
+  assertEquals(files.filter((f) => f.startsWith("perm-denied-")).length, 4, files.join(", "));
   const summary = files.find((f) => f.endsWith("-summary-report.csv"))!;
   assertStringIncludes(await Deno.readTextFile(join(reports, summary)), "--allow-net=");
 });

@@ -30,7 +30,7 @@ Deno.test("USE_KAFKA_WRITER: a results topic the cluster cannot hold fails the c
       /single: results could not be written to .*KAFKA_WRITER_TOPIC_REPLICATION_FACTOR/,
     );
     const files = [...Deno.readDirSync(join(cli.cwd, "reports"))].map((e) => e.name);
-    assertEquals(files.filter((f) => f.startsWith("single-")).length, 3, files.join());
+    assertEquals(files.filter((f) => f.startsWith("single-")).length, 4, files.join());
     const k = new KafkaCluster(plaintextConnection(info));
     try {
       const names = await k.admin.listTopics();

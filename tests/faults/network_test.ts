@@ -46,7 +46,7 @@ Deno.test("fault: a bootstrap server that accepts and never answers fails within
     assertStringIncludes(r.stderr, "no answer within 30 s");
     // Its reports are written all the same, saying why.
     const files = [...Deno.readDirSync(join(run.cwd, "reports"))].map((e) => e.name);
-    assertEquals(files.filter((f) => f.startsWith("blackholed-")).length, 3, files.join(", "));
+    assertEquals(files.filter((f) => f.startsWith("blackholed-")).length, 4, files.join(", "));
     const report = await readJsonReport(join(run.cwd, "reports"));
     assertStringIncludes(report.error ?? "", node.proxiedSaslSslBootstrap);
   } finally {

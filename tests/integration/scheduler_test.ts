@@ -112,7 +112,7 @@ Deno.test("a worker that crashes or reports failures fails only its task: retrie
     );
     assertEquals(code, 3);
     const files = [...Deno.readDirSync(out)].map((e) => e.name);
-    assertEquals(files.length, 3, files.join(", "));
+    assertEquals(files.length, 4, files.join(", "));
     const report: JsonReport = JSON.parse(
       await Deno.readTextFile(join(out, files.find((f) => f.endsWith(".json"))!)),
     );

@@ -55,7 +55,7 @@ Deno.test("loadConfig() defaults are the reference tool's, plus ours for the new
     workers: null,
     workerPermissions: "scoped",
     outputDir: "reports",
-    formats: ["csv", "json"],
+    formats: ["csv", "json", "html"],
     json: false,
     failOn: [],
     useAwsSecretsManager: false,

@@ -90,6 +90,17 @@ Deno.test("extras: the credential files from the environment or .env are read", 
   assertEquals(lists.write, []);
 });
 
+Deno.test("extras: BOOTSTRAP_SERVER's hosts are reached, COMMAND_CONFIG's file read, CONFLUENT_CLOUD_API_URL's host reached", () => {
+  const { lists } = extraPermissions(input({
+    vars: { BOOTSTRAP_SERVER: "kafka-1:9093, kafka-2:9093", COMMAND_CONFIG: "client.properties" },
+    dotenv: { CONFLUENT_CLOUD_API_URL: "http://127.0.0.1:8088" },
+  }));
+  for (const host of ["kafka-1:9093", "kafka-2:9093", "127.0.0.1:8088"]) {
+    assert(lists.net.includes(host), `${host} in ${lists.net.join()}`);
+  }
+  assert(lists.read.includes("client.properties"));
+});
+
 Deno.test("extras: KPR_ALLOW_NET, KPR_ALLOW_READ and KPR_ALLOW_WRITE add to the lists", () => {
   const { lists } = extraPermissions(input({
     vars: {

@@ -25,6 +25,26 @@ Deno.test("renderProgress() shows topics done of planned per cluster, and each c
   assertEquals(renderProgress(t.snapshot, 20), "analysing: lkc-1 12…");
 });
 
+Deno.test("renderProgress() adds the rate and the time left once topics are done", () => {
+  let clock = 0;
+  const t = new ProgressTracker(["lkc-1", "lkc-2"], () => clock);
+  t.planned("lkc-1", 1000);
+  t.planned("lkc-2", 10);
+  clock = 3_000;
+  for (let i = 0; i < 120; i++) t.topicDone("lkc-1");
+  t.topicDone("lkc-2");
+  assertEquals(
+    renderProgress(t.snapshot, 200, t.now()),
+    "analysing: lkc-1 120/1000 topics, 40/s, ~22 s left · lkc-2 1/10 topics, 0.33/s, ~27 s left",
+  );
+  clock = 600_000;
+  assertEquals(
+    renderProgress(t.snapshot, 200, t.now()),
+    "analysing: lkc-1 120/1000 topics, 0.2/s, ~73 min left · lkc-2 1/10 topics, 0.0017/s, " +
+      "~1 h 30 min left",
+  );
+});
+
 Deno.test("StatusConsole keeps the status line under log lines on a terminal", () => {
   const c = capture();
   const console = new StatusConsole(c.out, true);
@@ -48,9 +68,11 @@ Deno.test("StatusConsole draws no status line off a terminal", () => {
 });
 
 Deno.test("off a terminal, progress comes as a log line every interval, and stops when asked", async () => {
-  const t = new ProgressTracker(["a"]);
+  let clock = 0;
+  const t = new ProgressTracker(["a"], () => clock);
   t.planned("a", 10);
   t.topicDone("a");
+  clock = 1_000;
   const lines: string[] = [];
   const stop = startProgress(t, { tty: false, status: () => {}, clear: () => {} }, {
     info: (l) => lines.push(l),
@@ -61,5 +83,5 @@ Deno.test("off a terminal, progress comes as a log line every interval, and stop
   await new Promise((r) => setTimeout(r, 50));
   assert(seen >= 2, `${seen} progress lines`);
   assertEquals(lines.length, seen, "no line after stop");
-  assertEquals(lines[0], "progress: a 1/10 topics");
+  assertEquals(lines[0], "progress: a 1/10 topics, 1/s, ~9 s left");
 });

@@ -399,6 +399,8 @@ Deno.test("report file names: <cluster>-recommender-<epoch seconds>-…, id made
     summary: "lkc-test01-recommender-1788826662-summary-report.csv",
     json: "lkc-test01-recommender-1788826662-report.json",
     markdown: "lkc-test01-recommender-1788826662-report.md",
+    html: "lkc-test01-recommender-1788826662-report.html",
+    plan: "lkc-test01-recommender-1788826662-apply-plan.md",
   });
   assertEquals(
     reportFileNames("../a b/c:d", 1_999).json,
@@ -477,7 +479,7 @@ Deno.test("Markdown report lists increases first, with names as code", () => {
   const rows = md.split("\n").filter((l) => l.startsWith("| `"));
   assertEquals(
     rows[0],
-    "| `orders` | 6 → 9 (8–10) | 30.000 | increase | consumer\\_bytes | " +
+    "| `orders` | 6 → 9 (8–10) | 30.0 MiB/s | 30.7k | increase | consumer\\_bytes | " +
       "keyed_topic, skewed, window_capped, low_sample, uncertain |",
   );
   assertEquals(rows.length, 7);
@@ -485,7 +487,7 @@ Deno.test("Markdown report lists increases first, with names as code", () => {
   assertStringIncludes(md, '| `=HYPERLINK("x")` | 12 → 6 |');
   assertStringIncludes(
     md,
-    "| `broken` | 4 |  | error: Cannot describe topic: TOPIC\\_AUTHORIZATION\\_FAILED |",
+    "| `broken` | 4 |  |  | error: Cannot describe topic: TOPIC\\_AUTHORIZATION\\_FAILED |",
   );
   assertStringIncludes(md, "7 topics: 1 need more partitions (3 to add)");
 });
@@ -525,7 +527,7 @@ Deno.test("Markdown report shows a range only where the interval's ends differ, 
 
 Deno.test("GitHub step summary shows the range of an uncertain increase", () => {
   const summary = renderStepSummary({ reports: [{ report, files: [] }] });
-  assertStringIncludes(summary, "| `orders` | 6 → 9 (8–10) | 30.000 | ");
+  assertStringIncludes(summary, "| `orders` | 6 → 9 (8–10) | 30.0 MiB/s | ");
 });
 
 // --- hot-partition flags ---------------------------------------------------------------------
@@ -584,8 +586,8 @@ Deno.test("Markdown report: a hot-partition column only for a flag some topic ha
   const md = renderMarkdown(flagged);
   assertStringIncludes(
     md,
-    "| Topic | Partitions | Peak MB/s | Action | Reason | Warnings | Hot ingress | Hot egress |\n" +
-      "| --- | ---: | ---: | --- | --- | --- | --- | --- |\n",
+    "| Topic | Partitions | Peak | Peak records/s | Action | Reason | Warnings | Hot ingress | " +
+      "Hot egress |\n| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- |\n",
   );
   const rows = md.split("\n").filter((l) => l.startsWith("| `"));
   const ending = (topic: string) => rows.find((r) => r.startsWith(`| \`${topic}\` |`))!;
