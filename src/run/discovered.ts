@@ -7,7 +7,9 @@
 // error masks it.
 import type { RunConfig } from "../config/types.ts";
 import { CloudApiClient } from "../confluent_cloud/client.ts";
-import { discoverClusters } from "../confluent_cloud/discovery.ts";
+import { discoverClusters, type Discovery } from "../confluent_cloud/discovery.ts";
+import { CloudApiError } from "../confluent_cloud/errors.ts";
+import { ConfigError } from "../config/errors.ts";
 import { KeyLedger, type UndeletedKey } from "../confluent_cloud/keys.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
 
@@ -53,12 +55,25 @@ export async function discoverRun(
     timeoutMs: settings.requestTimeoutMs,
     logger: log,
   });
-  const found = await discoverClusters({
-    client,
-    environmentFilter: settings.discovery.environmentFilter,
-    clusterFilter: settings.clusterFilter,
-    log,
-  });
+  let found: Discovery;
+  try {
+    found = await discoverClusters({
+      client,
+      environmentFilter: settings.discovery.environmentFilter,
+      clusterFilter: settings.clusterFilter,
+      log,
+    });
+  } catch (e) {
+    // A refused key or request is the configuration's to fix (exit 2), before any cluster.
+    if (e instanceof CloudApiError && (e.status === 401 || e.status === 400)) {
+      throw new ConfigError([
+        `CONFLUENT_CLOUD_CREDENTIAL: the Confluent Cloud API (${settings.discovery.apiUrl}) ` +
+        `refused ${e.request} with ${e.status}: ${e.detail}. Discovery needs a Cloud API key ` +
+        "(not a Kafka API key) that may list environments and clusters and manage API keys",
+      ]);
+    }
+    throw e;
+  }
   for (const id of [...found.unmatched.environments, ...found.unmatched.clusters]) {
     log(`discovery: ${id} (ENVIRONMENT_FILTER / KAFKA_CLUSTER_FILTER) names nothing the key sees`);
   }
@@ -76,7 +91,17 @@ export async function discoverRun(
     return {
       connection,
       lease: async () => {
-        const created = await ledger.create(cluster);
+        const created = await ledger.create(cluster).catch((e) => {
+          // 400: the API refused PRINCIPAL_ID or the request itself; every cluster would.
+          if (e instanceof CloudApiError && (e.status === 400 || e.status === 401)) {
+            throw new ConfigError([
+              `PRINCIPAL_ID ${principalId}: the Confluent Cloud API refused to create a key it ` +
+              `owns for ${c.clusterId} (${e.status}: ${e.detail}); give a user (u-…) or service ` +
+              "account (sa-…) of this organization",
+            ]);
+          }
+          throw e;
+        });
         if (!created.ok) return { ok: false, reason: created.reason };
         const { key } = created;
         config.secrets.push(key.secret);

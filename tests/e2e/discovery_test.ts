@@ -178,3 +178,36 @@ Deno.test("discovery: SIGTERM mid-analysis deletes the live key, then exits 143"
     }
   }
 });
+
+Deno.test("discovery: a refused Cloud API key is exit 2 naming CONFLUENT_CLOUD_CREDENTIAL, no key made", async () => {
+  const emulator = startCloudEmulator({
+    ...CLOUD,
+    environments: [{ id: "env-one", displayName: "one" }],
+    clusters: [],
+  });
+  try {
+    const cli = await startCli([], {
+      env: {
+        USE_CONFLUENT_CLOUD_API_KEY_TO_FETCH_RESOURCE_CREDENTIALS: "True",
+        CONFLUENT_CLOUD_CREDENTIAL: JSON.stringify({
+          confluent_cloud_api_key: CLOUD.apiKey,
+          confluent_cloud_api_secret: "wrong-secret-1234",
+        }),
+        CONFLUENT_CLOUD_API_URL: emulator.url,
+        PRINCIPAL_ID: "sa-recommender",
+      },
+    });
+    const run = await cli.result;
+    assertEquals(run.code, 2, run.stderr);
+    assertMatch(
+      run.stderr,
+      /CONFLUENT_CLOUD_CREDENTIAL: the Confluent Cloud API .* refused .* 401/,
+    );
+    for (const s of ["wrong-secret-1234", basic(CLOUD.apiKey, "wrong-secret-1234")]) {
+      assert(!run.stderr.includes(s), `a secret was printed: ${s}`);
+    }
+    assertEquals(emulator.createdKeys(), []);
+  } finally {
+    await emulator.close();
+  }
+});
