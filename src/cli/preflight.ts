@@ -55,6 +55,14 @@ export function preflight(
       (await Promise.all(appendFiles.map((f) => checkAppendFile(f, cwd, fs)))).flat(),
     saveFile: (path, label, variable) => checkSaveFile(path, label, variable, cwd, fs),
     inputFile: (path, label, variable) => checkInputFile(path, label, variable, cwd, fs),
+    mayConnect: (host) => {
+      try {
+        return Deno.permissions.querySync({ name: "net", host }).state === "granted";
+      } catch {
+        // A host Deno cannot read as a permission: the connection says what is wrong.
+        return true;
+      }
+    },
   };
 }
 

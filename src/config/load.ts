@@ -62,6 +62,8 @@ export interface Preflight {
   /** Problems that would stop the run writing SAVE_MEASUREMENTS, or reading MEASUREMENTS_FILE. */
   saveFile?: Probe;
   inputFile?: Probe;
+  /** Whether this process may connect to `host:port` (Deno's permissions); true when unknown. */
+  mayConnect?: (host: string) => boolean;
 }
 
 /** Every setting: its text, undefined for the default, or null when an empty flag unsets it. */
@@ -387,6 +389,20 @@ export async function loadConfig(
     if (formats.length > 0) await probe("OUTPUT_DIR", (p, label) => preflight.outputDir(p, label));
     await probe("SAVE_MEASUREMENTS", preflight.saveFile);
     if (method === "replay") await probe("MEASUREMENTS_FILE", preflight.inputFile);
+    // --bootstrap-server's hosts: known now, and the permission helper sees them only when they
+    // come from the environment or .env.
+    const servers = native && ok("BOOTSTRAP_SERVER") ? get<string>("BOOTSTRAP_SERVER") : "";
+    const denied = servers.split(",").map((h) => h.trim()).filter((h) =>
+      h !== "" && preflight.mayConnect?.(h) === false
+    );
+    if (denied.length > 0) {
+      problems.push(
+        `${labelOf("BOOTSTRAP_SERVER")}: this run may not connect to ${denied.join(", ")}: ` +
+          "`deno task analyze` grants it when BOOTSTRAP_SERVER is set in the environment or " +
+          `.env, or add it to KPR_ALLOW_NET (KPR_ALLOW_NET=${denied.join(",")}); with ` +
+          `\`deno run\`, add --allow-net=${denied.join(",")}`,
+      );
+    }
     problems.push(...await preflight.appendFiles());
   }
 

@@ -289,3 +289,24 @@ Deno.test("credentials from AWS Secrets Manager under the task's permissions", a
     await seeded.cleanup();
   }
 });
+
+Deno.test("--bootstrap-server under the task: a flag's host is exit 2 naming how to grant it; BOOTSTRAP_SERVER in the environment is granted", async () => {
+  const info = await localBroker();
+  const host = info.plaintextBootstrap;
+  // As a flag the permission helper cannot see it: stopped before any cluster is contacted.
+  const flag = await runAsTask(["-b", host, "--topic-filter", "no-topic-has-this-name"], {});
+  assertEquals(flag.code, 2, flag.stderr);
+  assertStringIncludes(
+    flag.stderr,
+    `BOOTSTRAP_SERVER (--bootstrap-server): this run may not connect to ${host}`,
+  );
+  assertStringIncludes(flag.stderr, `KPR_ALLOW_NET=${host}`);
+  assert(!flag.stderr.includes("analysis started"), "checked before any cluster is contacted");
+  assertNoStack(flag);
+  // In the environment, `deno task analyze` grants it.
+  const env = await runAsTask(["--topic-filter", "no-topic-has-this-name"], {
+    BOOTSTRAP_SERVER: host,
+  });
+  assertEquals(env.code, 0, env.stderr);
+  assertStringIncludes(env.stderr, "clusters analysed: 1, succeeded: 1, failed: 0");
+});
