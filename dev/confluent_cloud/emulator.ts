@@ -10,6 +10,7 @@
 // request (never its Authorization header) and every key is recorded, so a test can assert
 // that none is left. See README.md beside it for the choices made where the reference is silent.
 import { RateLimiter } from "../metrics_api/_rate_limit.ts";
+import { isoSeconds, parseOrText, pause } from "../_emulator.ts";
 import { listingOf, pageSizeOf, PageTokens } from "./_pages.ts";
 import {
   clusterJson,
@@ -555,31 +556,4 @@ function field(value: unknown, name: string): unknown {
   return typeof value === "object" && value !== null
     ? (value as Record<string, unknown>)[name]
     : undefined;
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function parseOrText(text: string): unknown {
-  if (text === "") return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Waits `ms`, or less when the emulator closes (so close() never waits on a slow route). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -19,6 +19,7 @@ import { DEDICATED_ONLY, METRIC_PREFIX } from "./_metrics.ts";
 import { canonicalJson, PageTokens } from "./_pages.ts";
 import { parseQuery, type Query } from "./_query.ts";
 import { RateLimiter } from "./_rate_limit.ts";
+import { isoSeconds, parseOrText, pause } from "../_emulator.ts";
 
 export {
   DEFAULT_CKUS,
@@ -275,11 +276,6 @@ function render(query: Query, groups: Group[]): unknown[] {
   );
 }
 
-/** `2026-09-01T00:00:00Z`: the API's timestamps carry no milliseconds. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 function errorResponse(
   status: number,
   details: string[],
@@ -289,27 +285,4 @@ function errorResponse(
     { errors: details.map((detail) => ({ status: String(status), detail })) },
     { status, headers },
   );
-}
-
-function parseOrText(text: string): unknown {
-  if (text === "") return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Waits `ms`, or less when the emulator closes (so close() never waits on a slow route). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

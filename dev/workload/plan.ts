@@ -11,6 +11,7 @@ import {
   type WorkloadProfile,
 } from "./profile.ts";
 import { drawValueBytes } from "./sizes.ts";
+import { seededRandom, seedOf } from "../../src/sources/_random.ts";
 
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
@@ -119,7 +120,7 @@ export function planHour(
   const t = topic.traffic;
   const n = recordsInHour(profile, topic, anchor, hourStart);
   if (!t || n === 0) return [];
-  const rng = mulberry32(hashString(`${profile.seed}:${planName(topic)}:${hourStart}`));
+  const rng = mulberry32(seedOf(`${profile.seed}:${planName(topic)}:${hourStart}`));
   const hourIndex = Math.floor(hourStart / HOUR_MS);
   const bursts = burstsInHour(topic, anchor, hourStart);
   // Only an hour with bursts differs from the plan every profile had before them.
@@ -244,7 +245,7 @@ export function planRequests(
   }
   const { oneRecordShare: share, batchRecords: most } = topic.batching;
   const rng = mulberry32(
-    hashString(`${profile.seed}:${planName(topic)}:${hourStart}:batches`),
+    seedOf(`${profile.seed}:${planName(topic)}:${hourStart}:batches`),
   );
   const batchBudget = Math.min(budget, chunkBytes);
   for (const [from, to] of parts) {
@@ -361,24 +362,8 @@ function chooseKey(t: TrafficProfile, rng: () => number): number | null {
   }
 }
 
-/** FNV-1a: a stable 32-bit seed from a string. */
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** A small, fast, seedable PRNG; the plan must be identical on every run and machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/**
+ * A small, fast, seedable PRNG (mulberry32, the sampler's own): the plan must be identical on
+ * every run and machine.
+ */
+export const mulberry32 = seededRandom;

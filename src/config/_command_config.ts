@@ -17,15 +17,6 @@ const MODULES: Record<string, readonly string[]> = {
   "org.apache.kafka.common.security.scram.ScramLoginModule": ["SCRAM-SHA-256", "SCRAM-SHA-512"],
 };
 
-/** Properties the tool reads; others (client.id, timeouts…) are accepted and ignored. */
-const READ = [
-  "security.protocol",
-  "sasl.mechanism",
-  "sasl.jaas.config",
-  "ssl.ca.location",
-  "ssl.truststore.location",
-  "ssl.truststore.type",
-];
 /** Properties that would change how the tool connects but that it cannot honour. */
 const REFUSED: Record<string, string> = {
   "sasl.username":
@@ -150,6 +141,3 @@ export function commandConfigEntry(
   }
   return { entry, problems };
 }
-
-/** The properties this module reads (the rest of a file is ignored). */
-export const COMMAND_CONFIG_KEYS: readonly string[] = READ;

@@ -5,8 +5,7 @@
 import { z } from "../deps/zod.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "../kafka/connection.ts";
 import { DEFAULT_METRICS_API_URL, DEFAULT_METRICS_DEADLINE_MS } from "../metrics/types.ts";
-import { DEFAULT_CLOUD_API_URL } from "../confluent_cloud/client.ts";
-import { PRINCIPAL_ID_PATTERN } from "../confluent_cloud/keys.ts";
+import { DEFAULT_CLOUD_API_URL, PRINCIPAL_ID_PATTERN } from "../confluent_cloud/defaults.ts";
 import { parseJson } from "./_json.ts";
 
 export interface Setting {

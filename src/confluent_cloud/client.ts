@@ -11,6 +11,7 @@
 import { makeScrubber, type Scrubber } from "../scrub.ts";
 import { backoffMs, errorDetail, type RateLimitWait, rateLimitWait } from "../metrics/_http.ts";
 import { CloudApiAuthError, CloudApiError } from "./errors.ts";
+import { DEFAULT_CLOUD_API_URL } from "./defaults.ts";
 import {
   type ApiKeyInfo,
   type CloudCluster,
@@ -26,7 +27,7 @@ import {
 
 export type { ApiKeyInfo, CloudCluster, CloudEnvironment, CreatedApiKey } from "./_parse.ts";
 
-export const DEFAULT_CLOUD_API_URL = "https://api.confluent.cloud";
+export { DEFAULT_CLOUD_API_URL } from "./defaults.ts";
 /** The largest `page_size` the API reference allows. */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_CLOUD_TIMEOUT_MS = 30_000;

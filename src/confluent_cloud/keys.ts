@@ -13,9 +13,9 @@
 import { inLanes } from "../in_lanes.ts";
 import type { ApiKeyInfo, CreateApiKeyRequest, CreatedApiKey } from "./client.ts";
 import { CloudApiError } from "./errors.ts";
+import { PRINCIPAL_ID_PATTERN } from "./defaults.ts";
 
-/** Owner ids the API takes for a key: a user or a service account. */
-export const PRINCIPAL_ID_PATTERN = /^(u|sa)-[A-Za-z0-9]+$/;
+export { PRINCIPAL_ID_PATTERN } from "./defaults.ts";
 /** Deletes in flight at once; the API's rate limit is per organization. */
 const DELETE_LANES = 4;
 

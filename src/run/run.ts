@@ -18,6 +18,8 @@ import { VERSION } from "../version.ts";
 import { analyzeCluster } from "./analyze_cluster.ts";
 import { type ClusterJob, clusterJobs } from "./cluster_jobs.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
+import type { UndeletedKey } from "../confluent_cloud/keys.ts";
+import type { DiscoveryRun } from "./discovered.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import { renderMeasurements, type SavedCluster } from "../sources/measurements_file.ts";
 import { describeError } from "../describe_error.ts";
@@ -218,10 +220,7 @@ export async function runAnalysis(
       stopOnSignal();
       for (const k of await discovery.close()) {
         keysLeft++;
-        log.error(
-          `temporary API key ${k.id} of cluster ${k.clusterId} (${k.environmentId}) could not ` +
-            `be deleted: ${k.reason}; delete it with: confluent api-key delete ${k.id}`,
-        );
+        log.error(undeletedKeyLine(k));
       }
     }
   }
@@ -448,9 +447,7 @@ async function withResults(
  * 143 (SIGTERM); returns what removes the handlers.
  */
 function deleteKeysOnSignal(
-  discovery: { close: (deadlineMs?: number) => Promise<{ id: string; reason: string }[]> } & {
-    liveKeys: () => number;
-  },
+  discovery: Pick<DiscoveryRun, "close" | "liveKeys">,
   log: ReturnType<typeof textLogger>,
 ): () => void {
   const signals = Deno.build.os === "windows"
@@ -461,21 +458,20 @@ function deleteKeysOnSignal(
       log.error(
         `${signal}: stopping; deleting ${discovery.liveKeys()} temporary API key(s) first`,
       );
-      discovery.close(Date.now() + 30_000).then(
-        (left) => {
-          for (const k of left) {
-            log.error(
-              `temporary API key ${k.id} could not be deleted: ${k.reason}; delete it with: ` +
-                `confluent api-key delete ${k.id}`,
-            );
-          }
-          Deno.exit(signal === "SIGINT" ? 130 : 143);
-        },
-        () => Deno.exit(signal === "SIGINT" ? 130 : 143),
-      );
+      const exit = () => Deno.exit(signal === "SIGINT" ? 130 : 143);
+      discovery.close(Date.now() + 30_000).then((left) => {
+        for (const k of left) log.error(undeletedKeyLine(k));
+        exit();
+      }, exit);
     };
     Deno.addSignalListener(signal, handler);
     return () => Deno.removeSignalListener(signal, handler);
   });
   return () => handlers.forEach((remove) => remove());
+}
+
+/** A temporary key left behind, with the command that deletes it. */
+function undeletedKeyLine(k: UndeletedKey): string {
+  return `temporary API key ${k.id} of cluster ${k.clusterId} (${k.environmentId}) could not ` +
+    `be deleted: ${k.reason}; delete it with: confluent api-key delete ${k.id}`;
 }
