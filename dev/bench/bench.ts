@@ -197,6 +197,12 @@ interface Place {
   dataDir: string;
   replicationFactor?: number;
   toxiproxy?: { client: Toxiproxy; proxy: string };
+  /**
+   * Empties a cluster that holds one dataset only, before it is seeded again: deleting
+   * 10,000 topics one request at a time outlasts the controller's patience, and a fresh
+   * cluster starts in seconds.
+   */
+  wipe?: () => Promise<void>;
 }
 
 const places = new Map<Target, Promise<Place>>();
@@ -239,14 +245,15 @@ async function openPlace(target: Target): Promise<Place> {
   const basePort = Number(target === "rtt" ? values["rtt-base-port"] : values["big-base-port"]);
   const wasRunning = await listening(basePort);
   const started = performance.now();
-  const info = await ensureCluster({
+  const clusterOptions = {
     name,
     basePort,
     home,
     ...(target === "rtt"
       ? { brokers: 1, proxy: true }
       : { brokers: BIG_BROKERS, proxy: false, heap: "1g", startTimeoutMs: 900_000 }),
-  });
+  };
+  const info = await ensureCluster(clusterOptions);
   console.log(
     `  cluster '${name}' ${wasRunning ? "was running" : "started"} (${
       ((performance.now() - started) / 1000).toFixed(1)
@@ -267,6 +274,16 @@ async function openPlace(target: Target): Promise<Place> {
     cliBootstrap: target === "rtt" ? node.proxiedPlaintextBootstrap : info.bootstrap.plaintext[0]!,
     dataDir: info.dataDir,
     replicationFactor: 1,
+    ...(target === "big"
+      ? {
+        wipe: async () => {
+          console.log(`  emptying cluster '${name}' (stopped, its folder removed, started again)`);
+          await stopCluster({ home, name });
+          await Deno.remove(info.dataDir, { recursive: true });
+          await ensureCluster(clusterOptions);
+        },
+      }
+      : {}),
     ...(target === "rtt" && info.toxiproxy
       ? {
         toxiproxy: { client: new Toxiproxy(info.toxiproxy.apiUrl), proxy: node.proxies.plaintext },
@@ -311,6 +328,7 @@ try {
     const seeded = await ensureSeeded(c.dataset, where.connection, where.dataDir, {
       force: values.reseed ?? false,
       ...(where.replicationFactor ? { replicationFactor: where.replicationFactor } : {}),
+      ...(where.wipe ? { wipe: where.wipe } : {}),
     });
     console.log(`  (${seeded.note})`);
     let emulator: MetricsEmulator | undefined;

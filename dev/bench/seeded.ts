@@ -40,7 +40,12 @@ export async function ensureSeeded(
   dataset: Dataset,
   connection: KafkaConnection,
   brokerDir: string,
-  options: { force: boolean; replicationFactor?: number },
+  options: {
+    force: boolean;
+    replicationFactor?: number;
+    /** Empties the cluster first (one that holds only this dataset). */
+    wipe?: () => Promise<void>;
+  },
 ): Promise<Seeded> {
   const profile = withTopicPrefix(await dataset.profile(), dataset.prefix);
   const hash = await sha256(JSON.stringify(profile));
@@ -83,6 +88,7 @@ export async function ensureSeeded(
     await Deno.writeTextFile(markerFile, JSON.stringify(m) + "\n");
   };
   const base = { dataset: dataset.id, profileSha256: hash, anchor };
+  await options.wipe?.();
   await writeMarker({ ...base, complete: false, records: 0, seedSeconds: 0 });
   await warmProducerIds(connection);
   const seedOnce = () =>

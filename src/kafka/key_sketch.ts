@@ -23,7 +23,11 @@ export class KeySketch {
 
   /** Adds a key (its bytes); the same bytes always count once. */
   add(key: Uint8Array): void {
-    const h = cyrb53(key);
+    this.addHash(keyHash(key));
+  }
+
+  /** Adds a key by its keyHash(), taken earlier so that its bytes need not be kept. */
+  addHash(h: number): void {
     this.#registerHash(h);
     if (this.#exact !== null) {
       this.#exact.add(h);
@@ -77,6 +81,9 @@ function highestBit(n: number): number {
   if (high > 0) return 63 - Math.clz32(high);
   return 31 - Math.clz32(n >>> 0);
 }
+
+/** A key's 53-bit hash, what the sketch counts: a whole number from 0 to 2^53 − 1. */
+export const keyHash = (key: Uint8Array): number => cyrb53(key);
 
 /** cyrb53: a fast 53-bit string hash (public domain, bryc), over bytes. */
 function cyrb53(bytes: Uint8Array, seed = 0): number {

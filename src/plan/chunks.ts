@@ -7,6 +7,11 @@ export interface ChunkLimits {
   /** Partitions per chunk (a topic is never split; a larger topic is a chunk alone). */
   maxPartitions: number;
   maxTopics: number;
+  /**
+   * Fewest partitions a cluster read from Kafka needs for its chunks to go to workers; below
+   * it, the thread that planned the cluster measures it. MIN_CHUNK_PARTITIONS when not given.
+   */
+  workersFrom?: number;
 }
 
 export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { maxPartitions: 600, maxTopics: 1000 };
@@ -37,9 +42,10 @@ export function chunkTopics(
 
 /**
  * Fewest partitions a chunk of a larger cluster holds. A chunk is a worker's task, and a worker
- * is worth its start (an isolate, ~45 MB, and ~0.25 s of CPU to load the Kafka client) only
- * with about this much to measure: below it, one worker measures the cluster alone, its
- * requests all in flight together, and the run holds one isolate fewer.
+ * is worth its start (an isolate, ~45 MB, ~0.25 s of CPU to load the Kafka client, and its own
+ * connections) only with about this much to measure: a cluster read from Kafka with fewer
+ * partitions is measured by the thread that planned it, with the same client (README,
+ * Performance), and a larger one is cut into chunks of at least this many.
  */
 export const MIN_CHUNK_PARTITIONS = 1000;
 

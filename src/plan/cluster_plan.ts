@@ -25,6 +25,11 @@ export interface ClusterPlan {
 export interface PlanOptions {
   topicFilter: readonly string[];
   includeInternalTopics: boolean;
+  /**
+   * Called once the brokers and the selected topics are known, before their configs are read,
+   * with the number of partitions those topics hold: the caller may start work ahead.
+   */
+  onListed?: (brokers: BrokerNode[], partitions: number) => void;
 }
 
 export async function planCluster(
@@ -36,6 +41,10 @@ export async function planCluster(
   const listed = [...partitions].filter(([, t]) => options.includeInternalTopics || !t.isInternal)
     .map(([name]) => name).sort();
   const names = selectTopics(listed, options.topicFilter, options.includeInternalTopics);
+  options.onListed?.(
+    brokers,
+    names.reduce((n, t) => n + (partitions.get(t)?.leaders.length ?? 0), 0),
+  );
   const configs = await cluster.configs(names);
   const topics: TopicPlan[] = [];
   for (const name of names) {

@@ -1,16 +1,18 @@
 // One cluster, end to end: plan it (topics, partitions, configs, brokers: from Kafka, or
 // from the source itself where Kafka is not needed), measure its topics through the one
-// Source seam (sources/source.ts) on the worker pool, in chunks (a source that answers for the
-// whole cluster gets one), at most `maxChunksInFlight` at once, apply the model, and
-// summarise into the ClusterReport the reporters render. Cluster-level failures
-// (unreachable, refused) become the report's `error`; topic-level failures become topics
-// with status `error`.
+// Source seam (sources/source.ts), in chunks (a source that answers for the whole cluster gets
+// one), at most `maxChunksInFlight` at once, apply the model, and summarise into the
+// ClusterReport the reporters render. Cluster-level failures (unreachable, refused) become the
+// report's `error`; topic-level failures become topics with status `error`.
 //
-// The Kafka client is loaded only when the cluster is planned from Kafka; before that, the
-// pool is asked to start this cluster's first worker (pool.prestart), so that the worker's
-// start-up overlaps the planning: at once when the hosts it may reach are known (a source
-// that reaches only an HTTP API, or nothing; or a guess that the bootstrap servers are every
-// broker), else as soon as the first Metadata response names the brokers.
+// Where the measuring runs: on the worker pool, unless the source reads Kafka and the cluster
+// holds fewer partitions than a worker is worth (MIN_CHUNK_PARTITIONS, plan/chunks.ts): then on
+// this thread, by the client that planned it, so that no isolate starts, the Kafka client is
+// not loaded a second time and no second connection is set up. The Kafka client is loaded only
+// when the cluster is planned from Kafka. A worker is asked for ahead of its tasks
+// (pool.prestart), so that its start-up overlaps the planning: at once for a source that reaches
+// only an HTTP API (or nothing), else as soon as the Metadata response names the brokers and
+// shows that the cluster needs one.
 import { inLanes } from "../in_lanes.ts";
 import type { Settings } from "../config/types.ts";
 import type { KafkaCluster } from "../kafka/cluster.ts";
@@ -21,7 +23,12 @@ import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import { type RunStats, summarizeCluster } from "../model/summary.ts";
 import { floorToHour, measurementWindow } from "../model/window.ts";
-import { type ChunkLimits, chunkLimitsFor, chunkTopics } from "../plan/chunks.ts";
+import {
+  type ChunkLimits,
+  chunkLimitsFor,
+  chunkTopics,
+  MIN_CHUNK_PARTITIONS,
+} from "../plan/chunks.ts";
 import { type ClusterPlan, planCluster } from "../plan/cluster_plan.ts";
 import { selectTopics } from "../plan/topic_filter.ts";
 import { methodLabel } from "../report/_format.ts";
@@ -124,7 +131,11 @@ export async function analyzeCluster(
     // Hosts this run may not reach fail the cluster below, with the setting that allows them.
     if (deniedHosts(hosts).length === 0) options.pool.prestart(clusterKey(ahead), hosts, ahead);
   };
-  if (!kind.readsKafka(spec) || bootstrapMayBeBrokers(connection)) prestart(spec.brokers);
+  if (!kind.readsKafka(spec)) prestart(spec.brokers);
+  const workersFrom = options.chunkLimits?.workersFrom ?? MIN_CHUNK_PARTITIONS;
+  /** Whether a cluster planned from Kafka with this many partitions is measured on this thread. */
+  const here = (partitions: number) =>
+    kind.readsKafka(spec) && (options.pool === undefined || partitions < workersFrom);
   try {
     let plan: ClusterPlan;
     if (kind.plannedFromKafka(spec)) {
@@ -132,20 +143,15 @@ export async function analyzeCluster(
         import("../kafka/cluster.ts"),
         countMainThreadRequests(),
       ]);
-      // The first Metadata response names the brokers: a worker that reads Kafka may be
-      // started with them while DescribeConfigs runs.
-      let brokersKnown = !kind.readsKafka(spec);
-      kafka = new class extends KafkaCluster {
-        override async metadata(topics: readonly string[] | null) {
-          const m = await super.metadata(topics);
-          if (!brokersKnown) {
-            brokersKnown = true;
-            prestart(m.brokers);
-          }
-          return m;
-        }
-      }(connection, tuningFor(settings.requestTimeoutMs));
-      plan = await planCluster(kafka, settings);
+      kafka = new KafkaCluster(connection, tuningFor(settings.requestTimeoutMs));
+      plan = await planCluster(kafka, {
+        ...settings,
+        // The Metadata response names the brokers: a worker that reads Kafka may be started
+        // with them while DescribeConfigs runs.
+        onListed: (brokers, partitions) => {
+          if (kind.readsKafka(spec) && !here(partitions)) prestart(brokers);
+        },
+      });
     } else {
       source = await kind.create(spec, deps);
       plan = selected(await source.plan!(), settings);
@@ -154,18 +160,19 @@ export async function analyzeCluster(
     options.onPlan?.(plan.topics.length);
     const windowOf = (t: { retentionMs: number }) =>
       measurementWindow(options.analysisTime, settings.model.samplingDays, t.retentionMs);
+    // This thread or each worker may reach only these hosts: all of them must be within reach.
+    const denied = deniedHosts(sourceHosts(spec));
+    if (denied.length > 0) throw new Error(deniedHostsMessage(denied));
+    const partitions = plan.topics.reduce((n, t) => n + t.leaders.length, 0);
     let measure: ChunkMeasurer;
-    if (options.pool) {
-      // Each worker may reach only these hosts: all of them must be within this run's reach.
-      const denied = deniedHosts(sourceHosts(spec));
-      if (denied.length > 0) throw new Error(deniedHostsMessage(denied));
+    if (options.pool && !(kafka && here(partitions))) {
       measure = inWorkers(options.pool, spec, windowOf, {
         wholeCluster: !kind.perTopic,
         ...(options.log ? { log: options.log } : {}),
       });
     } else {
       source ??= await kind.create(spec, { ...deps, ...(kafka ? { kafka } : {}) });
-      measure = inThisThread(source);
+      measure = inThisThread(source, windowOf, !kind.perTopic);
     }
     const inFlight = Math.max(1, options.maxChunksInFlight ?? 1);
     // A source that answers for the whole cluster in one go gets it as one chunk.
@@ -244,17 +251,6 @@ export async function analyzeCluster(
 async function readGroups(kafka: KafkaCluster, topics: string[]): Promise<GroupsRead> {
   const { readConsumerGroups } = await import("../kafka/consumer_groups.ts");
   return await readConsumerGroups(kafka, topics);
-}
-
-/**
- * Whether the bootstrap servers may be every broker the cluster advertises (a self-managed
- * cluster, the local test bed), so that a worker started with them alone may serve the
- * cluster. Confluent Cloud's bootstrap servers are load balancers, never brokers.
- */
-function bootstrapMayBeBrokers(connection: KafkaConnection): boolean {
-  return connection.bootstrapServers.every((s) =>
-    !/\.confluent\.cloud$/i.test(s.slice(0, s.lastIndexOf(":")))
-  );
 }
 
 /** A plan the source made, cut to the topics TOPIC_FILTER and INCLUDE_INTERNAL_TOPICS select. */

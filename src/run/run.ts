@@ -125,7 +125,7 @@ export async function runAnalysis(
   log.info(
     `kafka-partition-recommender ${VERSION}: analysis started: ${jobs.length} cluster(s) from ` +
       `${origin}, method ` +
-      `${settings.method}, analysis time ${iso(analysisTime)}, ${workers} worker(s); ` +
+      `${settings.method}, analysis time ${iso(analysisTime)}, up to ${workers} worker(s); ` +
       (changed.length === 0
         ? "every other setting at its default"
         : `changed from the defaults: ${changed.map(([k, v]) => `${k}=${show(v)}`).join(", ")}`),
@@ -263,7 +263,8 @@ export async function runAnalysis(
     log.info(`  failed: ${c.report.clusterId}: ${c.report.error}`);
   }
   if (skipped.length > 0) log.info(`  skipped: ${skipped.join(", ")}`);
-  // Planning ran on this thread, measuring in the workers: together, every request made.
+  // Planning (and a small cluster's measuring) ran on this thread, the rest in the workers:
+  // together, every request made.
   const requests = { ...pool.requests };
   addCounts(requests, await takeMainThreadRequests());
   log.debug(`Kafka requests: ${JSON.stringify(requests)}`);

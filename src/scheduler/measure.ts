@@ -1,7 +1,7 @@
-// How a chunk of topics gets measured: in a pooled Web Worker (what the CLI does, for every
-// source), or in this thread (tests). A worker that throws, dies, or reports topics it could
-// not measure is not trusted again: the chunk, or only the topics that failed, get one more
-// try on another worker. Either way the caller gets TopicMeasurements, with topics that
+// How a chunk of topics gets measured: in a pooled Web Worker, or in this thread (a small
+// cluster read from Kafka, by the client that planned it; tests). A worker that throws, dies,
+// or reports topics it could not measure is not trusted again: the chunk, or only the topics
+// that failed, get one more try on another worker (on this thread, by the same source). Either way the caller gets TopicMeasurements, with topics that
 // failed twice as errors. A source that measures the whole cluster at once (the Metrics API,
 // Prometheus, a replay) is different only in how it fails: its error is the cluster's, so it
 // is thrown (with whether a credential was refused), not spread over the topics.
@@ -76,7 +76,6 @@ export function inWorkers(
   const cluster = clusterKey(spec);
   const hosts = sourceHosts(spec);
   const timeoutMs = taskTimeout(spec);
-  type Tried = { measurements: TopicMeasurement[] } | { reason: string };
   const attempt = async (topics: TopicPlan[], n: number): Promise<Tried> => {
     let reply;
     try {
@@ -97,42 +96,72 @@ export function inWorkers(
     if (options.wholeCluster) throw new SourceFailure(reply.error, reply.refused);
     return { reason: reply.error };
   };
-  const measure: ChunkMeasurer = async (chunk) => {
-    const first = await attempt(chunk, 1);
-    // A whole-cluster source's topic errors come from its data, not from a connection: kept.
-    const failed = "reason" in first
-      ? chunk
-      : options.wholeCluster
-      ? []
-      : chunk.filter((t) => first.measurements.some((m) => m.topic === t.name && m.error !== null));
-    if (failed.length === 0 && "measurements" in first) return first.measurements;
-    const second = await attempt(failed, 2);
-    if (options.wholeCluster && "reason" in second) {
-      throw new SourceFailure(`measuring failed twice: ${second.reason}`, false);
-    }
-    const retried = new Map(
-      "measurements" in second ? second.measurements.map((m) => [m.topic, m]) : [],
-    );
-    const kept = new Map(
-      "measurements" in first ? first.measurements.map((m) => [m.topic, m]) : [],
-    );
-    return chunk.map((t) =>
-      retried.get(t.name) ??
-        (failed.includes(t) ? undefined : kept.get(t.name)) ??
-        errorMeasurement(
-          t,
-          windowOf(t),
-          "reason" in second
-            ? `measuring failed twice: ${second.reason}`
-            : kept.get(t.name)?.error ?? "the worker returned no measurement",
-        )
-    );
-  };
+  const measure: ChunkMeasurer = (chunk) =>
+    withOneRetry(chunk, attempt, windowOf, options.wholeCluster);
   measure.done = () => pool.release(cluster);
   return measure;
 }
 
-/** Measures on this thread with a source built here; closing the source is the caller's. */
-export function inThisThread(source: Source): ChunkMeasurer {
-  return (chunk) => source.measure(chunk);
+/**
+ * Measures on this thread with a source built here; closing the source is the caller's. As on
+ * a worker, a chunk that throws or topics that fail get one more try (the source's client
+ * connects again); a whole-cluster source's error is the cluster's.
+ */
+export function inThisThread(
+  source: Source,
+  windowOf: WindowOf,
+  wholeCluster: boolean,
+): ChunkMeasurer {
+  const attempt = async (topics: TopicPlan[]): Promise<Tried> => {
+    try {
+      return { measurements: await source.measure(topics) };
+    } catch (e) {
+      if (wholeCluster) throw e;
+      return { reason: e instanceof Error ? e.message : String(e) };
+    }
+  };
+  return (chunk) => withOneRetry(chunk, attempt, windowOf, wholeCluster);
+}
+
+type Tried = { measurements: TopicMeasurement[] } | { reason: string };
+
+/**
+ * The chunk's measurements after one more try of what failed: the whole chunk when the first
+ * try failed, else its topics that came back with an error (a whole-cluster source's topic
+ * errors come from its data, not from a connection: kept). Topics that failed twice are errors.
+ */
+async function withOneRetry(
+  chunk: TopicPlan[],
+  attempt: (topics: TopicPlan[], n: number) => Promise<Tried>,
+  windowOf: WindowOf,
+  wholeCluster: boolean,
+): Promise<TopicMeasurement[]> {
+  const first = await attempt(chunk, 1);
+  const failed = "reason" in first
+    ? chunk
+    : wholeCluster
+    ? []
+    : chunk.filter((t) => first.measurements.some((m) => m.topic === t.name && m.error !== null));
+  if (failed.length === 0 && "measurements" in first) return first.measurements;
+  const second = await attempt(failed, 2);
+  if (wholeCluster && "reason" in second) {
+    throw new SourceFailure(`measuring failed twice: ${second.reason}`, false);
+  }
+  const retried = new Map(
+    "measurements" in second ? second.measurements.map((m) => [m.topic, m]) : [],
+  );
+  const kept = new Map(
+    "measurements" in first ? first.measurements.map((m) => [m.topic, m]) : [],
+  );
+  return chunk.map((t) =>
+    retried.get(t.name) ??
+      (failed.includes(t) ? undefined : kept.get(t.name)) ??
+      errorMeasurement(
+        t,
+        windowOf(t),
+        "reason" in second
+          ? `measuring failed twice: ${second.reason}`
+          : kept.get(t.name)?.error ?? "the worker returned no measurement",
+      )
+  );
 }

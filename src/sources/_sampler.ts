@@ -20,7 +20,7 @@
 // SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many reads found nothing;
 // SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES stops a topic's sampling after that many reads
 // failed.
-import { KeySketch } from "../kafka/key_sketch.ts";
+import { keyHash, KeySketch } from "../kafka/key_sketch.ts";
 import type { SamplingLimits } from "./source.ts";
 import { describeError } from "../describe_error.ts";
 import { isRetriableCode, PartitionError, RequestTimeoutError } from "../kafka/errors.ts";
@@ -378,7 +378,7 @@ class Reader {
   }
 
   /** One leader's points: one request per point of each partition, all in flight. */
-  async #fetch(leader: BrokerNode, group: Point[]): Promise<Answer<PartitionFetchResult>[]> {
+  async #fetch(leader: BrokerNode, group: Point[]): Promise<Answer<ReadResult>[]> {
     // A partition's n-th point goes into a request of the n-th round of requests, so no
     // request names a partition twice; a point read alone has a request of its own.
     const requests: number[][] = [];
@@ -398,7 +398,7 @@ class Reader {
       else round.push([i]);
     });
     for (const round of rounds) requests.push(...round);
-    const answers = new Array<Answer<PartitionFetchResult>>(group.length);
+    const answers = new Array<Answer<ReadResult>>(group.length);
     await Promise.all(requests.map(async (indexes) => {
       const points = indexes.map((i) => group[i]!);
       let results: (PartitionFetchResult | undefined)[];
@@ -430,7 +430,7 @@ class Reader {
             ok: false,
             error: new PartitionError(r.errorCode, `Fetch for ${r.topic}[${r.partition}]`),
           }
-          : { ok: true, value: r };
+          : { ok: true, value: compact(r) };
       });
     }));
     return answers;
@@ -440,7 +440,7 @@ class Reader {
    * Takes what one read returned: "alone" when the point's batch must be read on its own,
    * the offset to go on from when the share ended before the run did, else "done".
    */
-  #absorb(p: Point, r: PartitionFetchResult): "done" | "alone" | bigint {
+  #absorb(p: Point, r: ReadResult): "done" | "alone" | bigint {
     const t = p.owner;
     const partition = this.partitions.get(p.target)!;
     // The leader may have moved during the read: later points start at the new one.
@@ -464,7 +464,7 @@ class Reader {
     return last < p.runEnd && last < r.highWatermark ? last : "done";
   }
 
-  #observe(p: Point, b: FetchedBatch): void {
+  #observe(p: Point, b: ReadBatchRecords): void {
     const t = p.owner;
     const start = p.target.startOffset;
     const batch: ReadBatch = {
@@ -487,15 +487,16 @@ class Reader {
       stats.records += b.recordCount;
       stats.payloadBytes += b.payloadBytes;
       stats.keyedRecords += b.keyedRecords;
-      for (const r of b.records) if (r.key !== null) t.sample.keys.add(r.key);
+      for (const h of b.keyHashes) if (h >= 0) t.sample.keys.addHash(h);
       return;
     }
-    for (const r of b.records.slice(0, left)) {
+    for (let i = 0; i < left && i < b.recordBytes.length; i++) {
       stats.records++;
-      stats.payloadBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + r.headerBytes;
-      if (r.key !== null) {
+      stats.payloadBytes += b.recordBytes[i]!;
+      const h = b.keyHashes[i]!;
+      if (h >= 0) {
         stats.keyedRecords++;
-        t.sample.keys.add(r.key);
+        t.sample.keys.addHash(h);
       }
     }
   }
@@ -523,4 +524,33 @@ class Reader {
       clearTimeout(timer);
     }
   }
+}
+
+/** A fetched batch as the sample keeps it: per record, only its key's hash and its bytes. */
+type ReadBatchRecords = Omit<FetchedBatch, "records"> & {
+  /** keyHash() of each record's key (key_sketch.ts); −1 for a record without one. */
+  keyHashes: Float64Array;
+  /** Key + value + header bytes of each record. */
+  recordBytes: Float64Array;
+};
+type ReadResult = Omit<PartitionFetchResult, "batches"> & { batches: ReadBatchRecords[] };
+
+/**
+ * What the sample needs of a partition's answer, taken as it arrives: the decoded records
+ * (their key and value views hold the whole response in memory) would otherwise stay alive
+ * until every answer of the round is in, and a round of hundreds of fetches is most of a
+ * run's memory.
+ */
+function compact(r: PartitionFetchResult): ReadResult {
+  return {
+    ...r,
+    batches: r.batches.map(({ records, ...batch }) => ({
+      ...batch,
+      keyHashes: Float64Array.from(records, (x) => x.key === null ? -1 : keyHash(x.key)),
+      recordBytes: Float64Array.from(
+        records,
+        (x) => (x.key?.length ?? 0) + (x.value?.length ?? 0) + x.headerBytes,
+      ),
+    })),
+  };
 }

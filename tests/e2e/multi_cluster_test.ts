@@ -126,9 +126,10 @@ Deno.test("progress: a live status line on a terminal, none when stderr is not o
     assertEquals(plain.code, 0, plain.stderr);
     assert(!plain.stderr.includes("\x1b[2K"), "no terminal control codes off a terminal");
 
-    // `script` gives the CLI a real pseudo-terminal for stdin and stderr.
+    // `script` gives the CLI a real pseudo-terminal for stdin and stderr; the topics are
+    // measured on a worker, as a larger cluster's are.
     const cwd = await Deno.makeTempDir({ prefix: "kpr-tty-" });
-    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const main = new URL("../support/main_on_workers.ts", import.meta.url).pathname;
     const command = `${Deno.execPath()} run --unstable-worker-options -A ${main} 2>&1`;
     const child = new Deno.Command("script", {
       args: ["-qec", command, "/dev/null"],

@@ -81,6 +81,15 @@ Deno.test("deno run from a URL, in an empty folder, with the documented flags: t
       ["reports"],
       "no deno.json, only reports",
     );
+    // The same from the URL with the topics measured on a worker, which loads from it too (a
+    // cluster this small is otherwise measured by the main thread).
+    const workersDir = await Deno.makeTempDir({ prefix: "kpr-url-" });
+    const onWorkers = await run(
+      ["run", ...flags, `${server.url}/tests/support/main_on_workers.ts`],
+      workersDir,
+      env,
+    );
+    assertEquals(onWorkers.code, 0, onWorkers.stderr);
 
     const localDir = await Deno.makeTempDir({ prefix: "kpr-url-" });
     const local = await run(
@@ -90,12 +99,14 @@ Deno.test("deno run from a URL, in an empty folder, with the documented flags: t
     );
     assertEquals(local.code, 0, local.stderr);
 
-    const a = await jsonReport(join(remoteDir, "reports"));
     const b = await jsonReport(join(localDir, "reports"));
     const stable = (r: JsonReport) => ({ ...r, analysis_time: "volatile" });
-    assertEquals(a.topics.length, seeded.profile.topics.length);
-    if (a.window_end === b.window_end) assertEquals(stable(a), stable(b));
-    else assertEquals(a.topics.map((t) => t.topic_name), b.topics.map((t) => t.topic_name));
+    for (const dir of [remoteDir, workersDir]) {
+      const a = await jsonReport(join(dir, "reports"));
+      assertEquals(a.topics.length, seeded.profile.topics.length);
+      if (a.window_end === b.window_end) assertEquals(stable(a), stable(b));
+      else assertEquals(a.topics.map((t) => t.topic_name), b.topics.map((t) => t.topic_name));
+    }
   } finally {
     await server.close();
     await seeded.cleanup();

@@ -39,7 +39,7 @@ Deno.test("fault: a broker killed mid-run: every topic measured, exit 0, records
     const run = await startCli(["--topic-filter", seeded.prefix], {
       env: { KAFKA_CREDENTIALS: saslSslCredentials(info) },
     });
-    // Planned: the workers now start with leaders that are about to be gone.
+    // Planned: the measuring now starts with leaders that are about to be gone.
     await run.waitForLine(/topic\(s\) to analyse/);
     await killNode(info, victim);
     const r = await run.result;

@@ -15,6 +15,7 @@ import { topicTruth } from "../../dev/workload/ground_truth.ts";
 import { main } from "../../main.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
 import { measurementWindow } from "../../src/model/window.ts";
+import type { ChunkLimits } from "../../src/plan/chunks.ts";
 import { planCluster } from "../../src/plan/cluster_plan.ts";
 import type { JsonReport } from "../../src/report/json.ts";
 import { clusterHosts } from "../../src/scheduler/measure.ts";
@@ -81,9 +82,10 @@ Deno.test("a worker may reach its own cluster's hosts and no other", async () =>
   }
 });
 
-Deno.test("a worker that crashes or reports failures fails only its task: retried once elsewhere, then its topics are errors; exit 3", async () => {
+/** The CLI on the faults profile's topics with the crashing worker; its exit code and report. */
+async function runWithCrashingWorker(tag: string, chunkLimits?: ChunkLimits) {
   const info = await localBroker();
-  const seeded = await seedFresh(fixture("faults_profile.json"), "crash");
+  const seeded = await seedFresh(fixture("faults_profile.json"), tag);
   const out = await Deno.makeTempDir({ prefix: "kpr-crash-" });
   try {
     const credentials = JSON.stringify([{
@@ -105,24 +107,18 @@ Deno.test("a worker that crashes or reports failures fails only its task: retrie
       ],
       {
         workerUrl: new URL("../support/crashing_worker.ts", import.meta.url),
-        // One topic per task, so a crash takes down one topic's task only.
-        chunkLimits: { maxPartitions: 1, maxTopics: 1 },
+        ...(chunkLimits ? { chunkLimits } : {}),
         workers: 2,
       },
     );
-    assertEquals(code, 3);
     const files = [...Deno.readDirSync(out)].map((e) => e.name);
     assertEquals(files.length, 4, files.join(", "));
     const report: JsonReport = JSON.parse(
       await Deno.readTextFile(join(out, files.find((f) => f.endsWith(".json"))!)),
     );
     const byName = new Map(report.topics.map((t) => [t.topic_name.slice(seeded.prefix.length), t]));
-    const always = byName.get("crash_always")!;
-    assertEquals(always.status, "error");
-    assertStringIncludes(always.error ?? "", "measuring failed twice");
-    assertStringIncludes(always.error ?? "", "injected crash");
-    // Retried on another worker: after a crash, and after a worker reported it failed.
-    for (const name of ["crash_once", "fail_once", "fine"]) {
+    /** Asserts that the topic was measured, and exactly. */
+    const measured = (name: string) => {
       const t = byName.get(name)!;
       const profileTopic = seeded.profile.topics.find((p) => p.name === seeded.prefix + name)!;
       const w = measurementWindow(Date.parse(report.analysis_time), 7, 604_800_000);
@@ -131,10 +127,45 @@ Deno.test("a worker that crashes or reports failures fails only its task: retrie
         t.records_in_window,
         topicTruth(seeded.profile, profileTopic, seeded.anchor, w).records,
       );
-    }
-    assertEquals(report.summary.error_topic_count, 1);
-  } finally {
+    };
+    return { code, report, byName, measured, cleanup: () => seeded.cleanup() };
+  } catch (e) {
     await seeded.cleanup();
+    throw e;
+  }
+}
+
+Deno.test("a worker that crashes or reports failures fails only its task: retried once elsewhere, then its topics are errors; exit 3", async () => {
+  // One topic per task, so a crash takes down one topic's task only; on workers, however few
+  // the partitions.
+  const run = await runWithCrashingWorker("crash", {
+    maxPartitions: 1,
+    maxTopics: 1,
+    workersFrom: 1,
+  });
+  try {
+    assertEquals(run.code, 3);
+    const always = run.byName.get("crash_always")!;
+    assertEquals(always.status, "error");
+    assertStringIncludes(always.error ?? "", "measuring failed twice");
+    assertStringIncludes(always.error ?? "", "injected crash");
+    // Retried on another worker: after a crash, and after a worker reported it failed.
+    for (const name of ["crash_once", "fail_once", "fine"]) run.measured(name);
+    assertEquals(run.report.summary.error_topic_count, 1);
+  } finally {
+    await run.cleanup();
+  }
+});
+
+Deno.test("a cluster with fewer partitions than a worker is worth is measured by the thread that planned it: no worker takes a task", async () => {
+  // The crashing worker would fail crash_always (and, once, the others) if it measured them.
+  const run = await runWithCrashingWorker("small");
+  try {
+    assertEquals(run.code, 0);
+    for (const name of ["crash_always", "crash_once", "fail_once", "fine"]) run.measured(name);
+    assertEquals(run.report.summary.error_topic_count, 0);
+  } finally {
+    await run.cleanup();
   }
 });
 
