@@ -15,7 +15,7 @@ import { lookupLanes } from "./in_flight.ts";
 import { type BoundaryScan, isOpen, startScan } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
 import { EARLIEST, LATEST, type OffsetsAt } from "./list_offsets.ts";
-import { type LeaderPartition, partitionKey, type PartitionRef } from "./types.ts";
+import { type LeaderPartition, partitionKey, type PartitionRef, type Progress } from "./types.ts";
 import {
   DEFAULT_SCAN_LIMITS,
   type ReadTotals,
@@ -39,6 +39,8 @@ export interface HourlyOffsetsOptions {
   /** Partitions up to this many records per hour of the window are read (0: never). */
   scanRecordsPerHour?: number;
   scanLimits?: ScanLimits;
+  /** The share of the boundaries answered, as they are: by lookup rounds and whole reads. */
+  progress?: Progress;
 }
 
 export interface BoundaryOffsets {
@@ -110,9 +112,17 @@ export async function boundaryOffsets(
   const open = scans.filter((s) => isOpen(s.scan));
   const toRead = open.filter((s) => light(s.scan));
   const toLookUp = open.filter((s) => !light(s.scan));
+  // Each way's share of its work done, averaged over the ways this chunk uses.
+  const shares = new Map<number, number>();
+  if (toRead.length > 0) shares.set(0, 0);
+  if (toLookUp.length > 0) shares.set(1, 0);
+  const report = (way: number) => (f: number) => {
+    shares.set(way, f);
+    options.progress?.([...shares.values()].reduce((a, b) => a + b, 0) / shares.size);
+  };
   await Promise.all([
-    scanWindows(cluster, toRead, options.scanLimits ?? DEFAULT_SCAN_LIMITS),
-    lookUpOpen(cluster, toLookUp, out.failed, options.concurrency),
+    scanWindows(cluster, toRead, options.scanLimits ?? DEFAULT_SCAN_LIMITS, report(0)),
+    lookUpOpen(cluster, toLookUp, out.failed, options.concurrency, report(1)),
   ]);
   await lookUpOpen(cluster, toRead.filter((s) => isOpen(s.scan)), out.failed, options.concurrency);
 
@@ -191,6 +201,7 @@ async function lookUpOpen(
   scans: readonly Boundaries[],
   failed: Map<string, string>,
   concurrency?: number,
+  progress?: Progress,
 ): Promise<void> {
   const rounds: { index: number; scans: Boundaries[] }[] = [];
   const last = (scans[0]?.scan.boundaries.length ?? 0) - 1;
@@ -200,24 +211,36 @@ async function lookUpOpen(
   }
   const keyOf = (s: WindowScan) => partitionKey(s.partition.topic, s.partition.partition);
   const widest = Math.max(0, ...rounds.map((r) => r.scans.length));
+  let answered = 0;
   await inLanes(rounds, concurrency ?? lookupLanes(widest), async ({ index, scans: all }) => {
     const pending = all.filter((s) => !failed.has(keyOf(s)));
-    if (pending.length === 0) return;
-    const found = await cluster.offsets.at(
-      pending.map((s) => s.partition),
-      BigInt(pending[0]!.scan.boundaries[index]!),
-    );
-    pending.forEach((s, k) => {
-      const why = found.failed.get(k);
-      if (why !== undefined) {
-        if (!failed.has(keyOf(s))) failed.set(keyOf(s), why);
-        return;
-      }
-      // None that late (or only records appended since the window's end was looked up):
-      // the answer is the window's end.
-      const o = s.answer(found.offsets[k]!, s.scan.boundaries[index]!, s.scan.end);
-      s.scan.offsets[index] = o > s.scan.end ? s.scan.end : o;
-    });
+    if (pending.length > 0) await lookUp(cluster, pending, index, failed);
+    progress?.(++answered / rounds.length);
+  });
+}
+
+/** One boundary of these partitions, by ListOffsets; a partition that fails is noted. */
+async function lookUp(
+  cluster: KafkaCluster,
+  pending: readonly Boundaries[],
+  index: number,
+  failed: Map<string, string>,
+): Promise<void> {
+  const found = await cluster.offsets.at(
+    pending.map((s) => s.partition),
+    BigInt(pending[0]!.scan.boundaries[index]!),
+  );
+  pending.forEach((s, k) => {
+    const why = found.failed.get(k);
+    const key = partitionKey(s.partition.topic, s.partition.partition);
+    if (why !== undefined) {
+      if (!failed.has(key)) failed.set(key, why);
+      return;
+    }
+    // None that late (or only records appended since the window's end was looked up): the
+    // answer is the window's end.
+    const o = s.answer(found.offsets[k]!, s.scan.boundaries[index]!, s.scan.end);
+    s.scan.offsets[index] = o > s.scan.end ? s.scan.end : o;
   });
 }
 

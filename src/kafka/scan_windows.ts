@@ -10,7 +10,7 @@ import { KeySketch } from "./key_sketch.ts";
 import { inLanes } from "../in_lanes.ts";
 import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
 import { type FetchClient, fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
-import { groupByLeader, type LeaderPartition } from "./types.ts";
+import { groupByLeader, type LeaderPartition, type Progress } from "./types.ts";
 
 export interface WindowScan {
   partition: LeaderPartition;
@@ -72,6 +72,7 @@ export async function scanWindows(
   client: FetchClient,
   scans: readonly WindowScan[],
   limits: ScanLimits = DEFAULT_SCAN_LIMITS,
+  progress?: Progress,
 ): Promise<void> {
   const readings: Reading[] = scans.filter((s) => isOpen(s.scan)).map((s) => ({
     ...s,
@@ -95,7 +96,10 @@ export async function scanWindows(
     const requests = groupByLeader(active, (r) => r.partition.leader)
       .flatMap((group) => packed(group, limits.responseBytes));
     // Two requests in flight: the broker stays busy and at most two responses are held.
-    await inLanes(requests, 2, (group) => readRound(client, group, limits));
+    await inLanes(requests, 2, async (group) => {
+      await readRound(client, group, limits);
+      progress?.(readings.filter((r) => !r.active).length / readings.length);
+    });
   }
 }
 

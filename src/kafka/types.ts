@@ -20,6 +20,12 @@ export interface LeaderPartition extends PartitionRef {
   leader: BrokerNode;
 }
 
+/**
+ * Told the share of a piece of work done so far, from 0 to 1, as it goes: for progress shown
+ * to people, never for a result. Calls need not be regular, and may stop short of 1.
+ */
+export type Progress = (fraction: number) => void;
+
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }

@@ -109,17 +109,25 @@ const COLUMNS: readonly Column[] = [
   },
 ];
 
-/** The page for one cluster. */
 /** What the page needs beyond the report: the apply plan's connection (plan.ts). */
 export interface HtmlOptions {
   plan?: PlanOptions;
 }
 
+/** The page for one cluster. */
 export function renderHtml(report: ClusterReport, options: HtmlOptions = {}): string {
+  return [...htmlPieces(report, options)].join("");
+}
+
+/**
+ * The page in pieces, a topic each, whose concatenation is renderHtml's: written one after
+ * the other, a 10,000-topic page never sits in memory whole.
+ */
+export function* htmlPieces(report: ClusterReport, options: HtmlOptions = {}): Generator<string> {
   const topics = topicsByName(report.topics);
   const limits = partitionLimits(report.parameters);
   const title = `Partition recommendations: ${report.clusterId}`;
-  return [
+  yield [
     "<!DOCTYPE html>",
     `<html lang="en">`,
     "<head>",
@@ -133,7 +141,11 @@ export function renderHtml(report: ClusterReport, options: HtmlOptions = {}): st
     "<body>",
     header(report),
     summary(report, topics),
-    topicsSection(topics, limits),
+    "",
+  ].join("\n");
+  yield* topicsSection(topics, limits);
+  yield [
+    "",
     applySection(report, options.plan ?? {}),
     parametersSection(report.parameters),
     footer(limits),
@@ -207,15 +219,17 @@ function summary(report: ClusterReport, topics: readonly TopicResult[]): string 
   ].join("\n");
 }
 
-function topicsSection(topics: readonly TopicResult[], limits: PartitionLimits): string {
+/** The topics' table, a piece per topic: the first TABLE_PAGE shown, the rest in a template. */
+function* topicsSection(
+  topics: readonly TopicResult[],
+  limits: PartitionLimits,
+): Generator<string> {
   const options = HTML_ACTIONS.map((a) => `<option value="${a}">${ACTION_LABELS[a]}</option>`);
   const heads = COLUMNS.map((c) =>
     `<th${c.numeric ? ` class="num" data-type="num"` : ""} aria-sort="none">` +
     `<button type="button">${c.title}</button></th>`
   ).join("");
-  const bodies = topics.map((t, i) => topicBody(t, i, limits));
-  const rest = bodies.splice(TABLE_PAGE);
-  return [
+  yield [
     `<section>`,
     `<h2>Topics</h2>`,
     `<div class="controls"><input id="filter" type="search" placeholder="Filter by topic name" ` +
@@ -230,11 +244,19 @@ function topicsSection(topics: readonly TopicResult[], limits: PartitionLimits):
     `<span><i class="k k-cur"></i>capacity now</span>` +
     `<span><i class="k k-rec"></i>capacity recommended</span></p>`,
     `<table class="topics" id="topics" data-page="${TABLE_PAGE}"><thead><tr>${heads}</tr></thead>`,
-    ...bodies,
-    `</table>`,
-    rest.length === 0 ? "" : `<template id="more-topics">${rest.join("\n")}</template>` +
-      `<noscript><p class="note">${rest.length} more topics: showing them, sorting, ` +
-      "filtering and the charts need JavaScript.</p></noscript>",
+  ].join("\n");
+  const shown = Math.min(TABLE_PAGE, topics.length);
+  for (let i = 0; i < shown; i++) yield `\n${topicBody(topics[i]!, i, limits)}`;
+  yield "\n</table>\n";
+  if (topics.length > shown) {
+    yield `<template id="more-topics">`;
+    for (let i = shown; i < topics.length; i++) {
+      yield `${i === shown ? "" : "\n"}${topicBody(topics[i]!, i, limits)}`;
+    }
+    yield `</template><noscript><p class="note">${topics.length - shown} more topics: showing ` +
+      "them, sorting, filtering and the charts need JavaScript.</p></noscript>";
+  }
+  yield "\n" + [
     `<div class="more"><button type="button" id="show-more" hidden>Show ${TABLE_PAGE} more` +
     `</button><button type="button" id="show-all" hidden>Show all</button></div>`,
     `</section>`,

@@ -144,7 +144,30 @@ export function toJsonReport(report: ClusterReport): JsonReport {
 
 /** The JSON report as text: two-space indents and a final newline. */
 export function renderJson(report: ClusterReport): string {
-  return JSON.stringify(toJsonReport(report), null, 2) + "\n";
+  return [...jsonPieces(report)].join("");
+}
+
+/**
+ * The JSON report's text in pieces, a topic each, whose concatenation is renderJson's: written
+ * one after the other, a 10,000-topic report (about 230 MB of text) never sits in memory
+ * whole, nor does its object tree.
+ */
+export function* jsonPieces(report: ClusterReport): Generator<string> {
+  // The report without its topics, cut where the empty list stands: at depth 1, the one line
+  // with two spaces before "topics".
+  const frame = JSON.stringify(toJsonReport({ ...report, topics: [] }), null, 2) + "\n";
+  const slot = '\n  "topics": []';
+  const at = frame.indexOf(slot);
+  const topics = topicsByName(report.topics);
+  if (topics.length === 0) return yield frame;
+  yield frame.slice(0, at) + '\n  "topics": [';
+  for (const [i, t] of topics.entries()) {
+    // A topic is at depth 2: four more spaces on each of its lines (a string's line break is
+    // written as \n, so every raw one is the layout's).
+    const text = JSON.stringify(jsonTopic(t), null, 2).replaceAll("\n", "\n    ");
+    yield `${i === 0 ? "" : ","}\n    ${text}`;
+  }
+  yield "\n  ]" + frame.slice(at + slot.length);
 }
 
 // A copy, so a caller editing the JSON object cannot reach back into the report.

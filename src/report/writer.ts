@@ -1,12 +1,13 @@
 // Writes one cluster's reports into the output directory: the only report module that does
 // I/O. Each file appears whole or not at all (written under a temporary name in the same
-// directory, then renamed), so a reader never picks up half a report. Every file's text goes
+// directory, then renamed), so a reader never picks up half a report, and the set appears only
+// once every file of it is written. Every file's text goes
 // through the run's scrubber first, like every other output.
 
 import { join } from "node:path";
 import { renderDetailCsv } from "./detail_csv.ts";
 import { reportFileNames } from "./files.ts";
-import { renderJson } from "./json.ts";
+import { jsonPieces } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { type PlanOptions, renderPlan } from "./plan.ts";
 import { renderSummaryCsv } from "./summary_csv.ts";
@@ -21,7 +22,8 @@ export type ReportFormat = "csv" | "json" | "md" | "html" | "plan";
 /** The file operations the writer needs; tests can pass their own. */
 export interface ReportFs {
   mkdir(path: string, options: { recursive: boolean }): Promise<void>;
-  writeTextFile(path: string, data: string): Promise<void>;
+  /** Writes the text, or the pieces of a stream one after the other. */
+  writeTextFile(path: string, data: string | ReadableStream<string>): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
 }
@@ -44,9 +46,11 @@ export interface WriteOptions {
 
 /**
  * Renders the requested formats and writes them into `outputDir` (created if missing),
- * replacing files of the same name. Returns the paths written, in the order
- * detail CSV, summary CSV, JSON, Markdown, HTML, plan. Everything is rendered before the first write,
- * so a rendering failure leaves no partial set behind.
+ * replacing files of the same name. Returns the paths written, in the order detail CSV,
+ * summary CSV, JSON, Markdown, HTML, plan. One format is rendered and written (under a
+ * temporary name) at a time, so that memory holds one report's text, not all of them: a
+ * 10,000-topic cluster's JSON and HTML are each hundreds of MB. The files get their names only
+ * once every one is written, so a failure leaves no partial set behind.
  */
 export async function writeClusterReports(
   report: ClusterReport,
@@ -57,28 +61,62 @@ export async function writeClusterReports(
   const fs = options.fs ?? denoFs;
   const scrub = options.scrub ?? ((text: string) => text);
   const names = reportFileNames(report.clusterId, report.analysisTime);
-  const files: [name: string, text: string][] = [];
+  const plan = options.plan ?? {};
+  const files: [name: string, render: () => Text | Promise<Text>][] = [];
   if (formats.has("csv")) {
-    files.push([names.detail, renderDetailCsv(report)], [names.summary, renderSummaryCsv(report)]);
+    files.push(
+      [names.detail, () => renderDetailCsv(report)],
+      [names.summary, () => renderSummaryCsv(report)],
+    );
   }
-  if (formats.has("json")) files.push([names.json, renderJson(report)]);
-  if (formats.has("md")) files.push([names.markdown, renderMarkdown(report)]);
+  if (formats.has("json")) files.push([names.json, () => jsonPieces(report)]);
+  if (formats.has("md")) files.push([names.markdown, () => renderMarkdown(report)]);
   if (formats.has("html")) {
-    // Loaded when asked for: the HTML renderer and its script are the largest renderer.
-    const { renderHtml } = await import("./html.ts");
-    files.push([names.html, renderHtml(report, options.plan ? { plan: options.plan } : {})]);
+    files.push([names.html, async () => {
+      // Loaded when asked for: the HTML renderer and its script are the largest renderer.
+      const { htmlPieces } = await import("./html.ts");
+      return htmlPieces(report, options.plan ? { plan: options.plan } : {});
+    }]);
   }
-  if (formats.has("plan")) files.push([names.plan, renderPlan(report, options.plan ?? {})]);
+  if (formats.has("plan")) files.push([names.plan, () => renderPlan(report, plan)]);
   if (files.length === 0) return [];
 
   await fs.mkdir(outputDir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const path = join(outputDir, name);
-    await writeAtomically(fs, path, join(outputDir, temporaryName()), scrub(text));
-    written.push(path);
+  const written: { temp: string; path: string }[] = [];
+  let path = "";
+  try {
+    for (const [name, render] of files) {
+      path = join(outputDir, name);
+      const temp = join(outputDir, temporaryName());
+      const text = await render();
+      written.push({ temp, path });
+      await fs.writeTextFile(
+        temp,
+        typeof text === "string" ? scrub(text) : ReadableStream.from(scrubbed(text, scrub)),
+      );
+    }
+    for (const file of written) {
+      path = file.path;
+      await fs.rename(file.temp, file.path);
+    }
+  } catch (e) {
+    await Promise.all(written.map(({ temp }) => fs.remove(temp).catch(() => {})));
+    throw new Error(`Cannot write report ${path}: ${e instanceof Error ? e.message : e}`, {
+      cause: e,
+    });
   }
-  return written;
+  return written.map((f) => f.path);
+}
+
+/** A report's text, whole or in pieces (each a whole topic's text, or more). */
+type Text = string | Iterable<string>;
+
+/**
+ * The pieces, each scrubbed: a secret is masked within a piece, and a piece is at least a
+ * whole topic's text, which a value never crosses.
+ */
+function* scrubbed(pieces: Iterable<string>, scrub: (text: string) => string): Generator<string> {
+  for (const piece of pieces) yield scrub(piece);
 }
 
 /**
@@ -87,16 +125,4 @@ export async function writeClusterReports(
  */
 function temporaryName(): string {
   return `.kpr-${crypto.randomUUID()}.tmp`;
-}
-
-async function writeAtomically(fs: ReportFs, path: string, temp: string, text: string) {
-  try {
-    await fs.writeTextFile(temp, text);
-    await fs.rename(temp, path);
-  } catch (e) {
-    await fs.remove(temp).catch(() => {});
-    throw new Error(`Cannot write report ${path}: ${e instanceof Error ? e.message : e}`, {
-      cause: e,
-    });
-  }
 }

@@ -29,7 +29,7 @@ import {
   chunkTopics,
   MIN_CHUNK_PARTITIONS,
 } from "../plan/chunks.ts";
-import { type ClusterPlan, planCluster } from "../plan/cluster_plan.ts";
+import { type ClusterPlan, planCluster, type TopicPlan } from "../plan/cluster_plan.ts";
 import { selectTopics } from "../plan/topic_filter.ts";
 import { methodLabel } from "../report/_format.ts";
 import type { ClusterReport } from "../report/types.ts";
@@ -64,6 +64,11 @@ export interface ClusterRunOptions {
   onTopic?: (result: TopicResult) => void;
   /** Called once the topics to analyse are known. */
   onPlan?: (topicCount: number) => void;
+  /**
+   * Called as the chunks being measured get on: how many topics' worth of their work is done
+   * (a chunk of 100 topics half done is 50), not counting topics already given to onTopic.
+   */
+  onProgress?: (topicsWorth: number) => void;
   /** Per-topic sources measure on this pool; on this thread without one. */
   pool?: WorkerPool;
   /** Chunks of this cluster measured at once (MAX_WORKERS_PER_CLUSTER). */
@@ -191,8 +196,17 @@ export async function analyzeCluster(
       }))
       : Promise.resolve(null);
     const results = new Map<string, TopicResult>();
+    const underWay = new Map<TopicPlan[], number>();
+    const moved = () => {
+      let worth = 0;
+      for (const [chunk, fraction] of underWay) worth += fraction * chunk.length;
+      options.onProgress?.(worth);
+    };
     await inLanes(chunks, inFlight, async (chunk) => {
-      const measured = await measure(chunk);
+      const measured = await measure(chunk, (fraction) => {
+        underWay.set(chunk, Math.min(1, fraction));
+        moved();
+      });
       const read = await groups;
       for (const measuredTopic of measured) {
         // A replayed measurement keeps the groups it was saved with.
@@ -207,6 +221,9 @@ export async function analyzeCluster(
         results.set(r.topicName, r);
         options.onTopic?.(r);
       }
+      // Its topics are done now, each counted by onTopic.
+      underWay.delete(chunk);
+      moved();
     });
     await measure.done?.();
     const note = (await groups)?.note ?? null;

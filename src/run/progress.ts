@@ -1,6 +1,8 @@
-// Progress of a run, per cluster: topics measured out of those planned. Pure state, a pure
-// one-line rendering, and the driver that shows it: a live status line on a terminal, or a
-// progress log line every few seconds when stderr is not one.
+// Progress of a run, per cluster: topics measured out of those planned, and how far the work
+// under way is (topics are measured in chunks whose requests are shared, so they finish
+// together: the share of a chunk's work done moves while none of its topics is done yet).
+// Pure state, a pure one-line rendering, and the driver that shows it: a live status line on a
+// terminal, or a progress log line every few seconds when stderr is not one.
 import type { TextLogger } from "./_log.ts";
 
 export interface ProgressSink {
@@ -17,6 +19,8 @@ export interface ClusterProgress {
   state: ClusterState;
   done: number;
   total: number;
+  /** Topics' worth of the work under way (a chunk of 100 topics half measured is 50). */
+  underWay: number;
   /** When its topics were known (the clock's milliseconds); null before. */
   plannedAt: number | null;
 }
@@ -33,6 +37,7 @@ export class ProgressTracker {
         state: "connecting",
         done: 0,
         total: 0,
+        underWay: 0,
         plannedAt: null,
       });
     }
@@ -52,6 +57,11 @@ export class ProgressTracker {
     if (c) c.done++;
   }
 
+  /** The topics' worth of the chunks being measured (analyze_cluster's onProgress). */
+  underWay(cluster: string, worth: number): void {
+    this.#update(cluster, { underWay: worth });
+  }
+
   finished(cluster: string, ok: boolean): void {
     this.#update(cluster, { state: ok ? "done" : "failed" });
   }
@@ -67,8 +77,10 @@ export class ProgressTracker {
 }
 
 /**
- * `lkc-1 120/1000 topics, 40/s, ~22 s left · lkc-2 done (40) · lkc-3 failed`, cut to `width`
- * columns. The rate and the time left show once a topic is done, `now` on the tracker's clock.
+ * `lkc-1 120/1000 topics (31 %), 40/s, ~22 s left · lkc-2 done (40) · lkc-3 failed`, cut to
+ * `width` columns: topics done, and the share of the work done when chunks under way add to
+ * it. The rate (topics' worth per second) and the time left show once some work is done,
+ * `now` on the tracker's clock.
  */
 export function renderProgress(
   clusters: readonly ClusterProgress[],
@@ -80,7 +92,7 @@ export function renderProgress(
       case "connecting":
         return `${c.cluster} connecting`;
       case "measuring":
-        return `${c.cluster} ${c.done}/${c.total} topics${pace(c, now)}`;
+        return `${c.cluster} ${c.done}/${c.total} topics${share(c)}${pace(c, now)}`;
       case "done":
         return `${c.cluster} done (${c.total})`;
       case "failed":
@@ -91,12 +103,22 @@ export function renderProgress(
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** `, 40/s, ~22 s left` from the topics done since the plan; "" before the first. */
+/** The topics' worth of work done: those done, and the share of those under way. */
+const worth = (c: ClusterProgress) => Math.min(c.total, c.done + c.underWay);
+
+/** ` (31 %)` while chunks under way add to the topics done; "" otherwise. */
+function share(c: ClusterProgress): string {
+  if (c.underWay <= 0 || c.total === 0) return "";
+  return ` (${Math.floor((100 * worth(c)) / c.total)} %)`;
+}
+
+/** `, 40/s, ~22 s left` from the work done since the plan; "" before any. */
 function pace(c: ClusterProgress, now: number | undefined): string {
-  if (now === undefined || c.plannedAt === null || c.done === 0) return "";
+  const done = worth(c);
+  if (now === undefined || c.plannedAt === null || done <= 0) return "";
   const seconds = Math.max(0.001, (now - c.plannedAt) / 1000);
-  const perSecond = c.done / seconds;
-  const left = (c.total - c.done) / perSecond;
+  const perSecond = done / seconds;
+  const left = (c.total - done) / perSecond;
   const rate = perSecond >= 10 ? Math.round(perSecond) : Number(perSecond.toPrecision(2));
   return `, ${rate}/s, ~${duration(left)} left`;
 }

@@ -319,6 +319,7 @@ async function runCluster(
       tracker.planned(id, n);
       clog.info(`cluster ${id}: ${n} topic(s) to analyse`);
     },
+    onProgress: (worth) => tracker.underWay(id, worth),
     onTopic: (r) => {
       done++;
       tracker.topicDone(id);

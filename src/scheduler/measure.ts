@@ -6,7 +6,7 @@
 // Prometheus, a replay) is different only in how it fails: its error is the cluster's, so it
 // is thrown (with whether a credential was refused), not spread over the topics.
 import type { KafkaConnection } from "../kafka/connection.ts";
-import type { BrokerNode } from "../kafka/types.ts";
+import type { BrokerNode, Progress } from "../kafka/types.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import { errorMeasurement } from "../sources/error_measurement.ts";
@@ -18,10 +18,13 @@ import { type WorkerPool } from "./pool.ts";
 /** The cluster's window of a topic, for the measurement of a topic that failed. */
 export type WindowOf = (topic: TopicPlan) => { start: number; end: number };
 
-export type ChunkMeasurer = ((chunk: TopicPlan[]) => Promise<TopicMeasurement[]>) & {
-  /** Called once every chunk of the cluster is measured. */
-  done?: () => Promise<void>;
-};
+/** Measures a chunk; `progress` hears how far its first try is. */
+export type ChunkMeasurer =
+  & ((chunk: TopicPlan[], progress?: Progress) => Promise<TopicMeasurement[]>)
+  & {
+    /** Called once every chunk of the cluster is measured. */
+    done?: () => Promise<void>;
+  };
 
 let nextTaskId = 1;
 
@@ -76,7 +79,7 @@ export function inWorkers(
   const cluster = clusterKey(spec);
   const hosts = sourceHosts(spec);
   const timeoutMs = taskTimeout(spec);
-  const attempt = async (topics: TopicPlan[], n: number): Promise<Tried> => {
+  const attempt = async (topics: TopicPlan[], n: number, progress?: Progress): Promise<Tried> => {
     let reply;
     try {
       reply = await pool.run(
@@ -87,6 +90,7 @@ export function inWorkers(
           healthy: (r) => r.type === "measured" && r.measurements.every((m) => m.error === null),
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
           ...(options.log ? { log: options.log } : {}),
+          ...(progress ? { progress } : {}),
         },
       );
     } catch (e) {
@@ -96,8 +100,8 @@ export function inWorkers(
     if (options.wholeCluster) throw new SourceFailure(reply.error, reply.refused);
     return { reason: reply.error };
   };
-  const measure: ChunkMeasurer = (chunk) =>
-    withOneRetry(chunk, attempt, windowOf, options.wholeCluster);
+  const measure: ChunkMeasurer = (chunk, progress) =>
+    withOneRetry(chunk, attempt, windowOf, options.wholeCluster, progress);
   measure.done = () => pool.release(cluster);
   return measure;
 }
@@ -112,15 +116,15 @@ export function inThisThread(
   windowOf: WindowOf,
   wholeCluster: boolean,
 ): ChunkMeasurer {
-  const attempt = async (topics: TopicPlan[]): Promise<Tried> => {
+  const attempt = async (topics: TopicPlan[], _n: number, progress?: Progress): Promise<Tried> => {
     try {
-      return { measurements: await source.measure(topics) };
+      return { measurements: await source.measure(topics, progress) };
     } catch (e) {
       if (wholeCluster) throw e;
       return { reason: e instanceof Error ? e.message : String(e) };
     }
   };
-  return (chunk) => withOneRetry(chunk, attempt, windowOf, wholeCluster);
+  return (chunk, progress) => withOneRetry(chunk, attempt, windowOf, wholeCluster, progress);
 }
 
 type Tried = { measurements: TopicMeasurement[] } | { reason: string };
@@ -132,11 +136,12 @@ type Tried = { measurements: TopicMeasurement[] } | { reason: string };
  */
 async function withOneRetry(
   chunk: TopicPlan[],
-  attempt: (topics: TopicPlan[], n: number) => Promise<Tried>,
+  attempt: (topics: TopicPlan[], n: number, progress?: Progress) => Promise<Tried>,
   windowOf: WindowOf,
   wholeCluster: boolean,
+  progress?: Progress,
 ): Promise<TopicMeasurement[]> {
-  const first = await attempt(chunk, 1);
+  const first = await attempt(chunk, 1, progress);
   const failed = "reason" in first
     ? chunk
     : wholeCluster

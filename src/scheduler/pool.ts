@@ -39,6 +39,8 @@ export interface TaskOptions {
   timeoutMs?: number;
   /** Receives the lines the task logs while it runs. */
   log?: (line: string) => void;
+  /** Receives the share of the task's work done, while it runs. */
+  progress?: (fraction: number) => void;
 }
 
 interface Slot {
@@ -79,12 +81,15 @@ export class WorkerPool {
         slot,
         { v: PROTOCOL_VERSION, type: "measure", task },
         options.timeoutMs ?? this.options.taskTimeoutMs,
-        options.log,
+        options,
       );
       if (reply.type === "refused") {
         throw new WorkerFailure(`worker refused the task: ${reply.reason}`);
       }
-      if (reply.type === "closed" || reply.type === "log" || reply.type === "prepared") {
+      if (
+        reply.type === "closed" || reply.type === "log" || reply.type === "prepared" ||
+        reply.type === "progress"
+      ) {
         throw new WorkerFailure(`worker answered a task with "${reply.type}"`);
       }
       addCounts(this.requests, reply.requests);
@@ -209,7 +214,7 @@ export class WorkerPool {
     slot: Slot,
     message: ToWorker,
     timeoutMs: number,
-    log?: (line: string) => void,
+    listeners: Pick<TaskOptions, "log" | "progress"> = {},
   ): Promise<FromWorker> {
     return new Promise<FromWorker>((resolve, reject) => {
       if (slot.dead) {
@@ -228,7 +233,8 @@ export class WorkerPool {
         fn();
       };
       slot.onReply = (reply) => {
-        if (reply.type === "log") log?.(reply.line);
+        if (reply.type === "log") listeners.log?.(reply.line);
+        else if (reply.type === "progress") listeners.progress?.(reply.fraction);
         else settle(() => resolve(reply));
       };
       slot.onDeath = (error) => settle(() => reject(error));

@@ -5,7 +5,7 @@ import type { TopicMeasurement } from "../model/measurement.ts";
 import type { TopicPlan } from "../plan/cluster_plan.ts";
 import type { SourceSpec } from "../sources/source.ts";
 
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 export interface MeasureTask {
   /** Unique per run. */
@@ -48,6 +48,8 @@ export type FromWorker =
   }
   /** A line for the run's log, while the task runs (a wait, a retry); not an answer. */
   | { v: typeof PROTOCOL_VERSION; type: "log"; taskId: number; line: string }
+  /** The share of the task's work done (0 to 1), while it runs; not an answer. */
+  | { v: typeof PROTOCOL_VERSION; type: "progress"; taskId: number; fraction: number }
   | { v: typeof PROTOCOL_VERSION; type: "closed"; requests: Record<string, number> }
   /**
    * The modules of a `prepare` are loaded (`error`: they could not be; the first task will

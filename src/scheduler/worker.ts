@@ -10,6 +10,7 @@
 import { describeError } from "../describe_error.ts";
 import { credentialsRefused } from "../sources/refused.ts";
 import { SOURCES } from "../sources/registry.ts";
+import type { Progress } from "../kafka/types.ts";
 import type { Source, SourceSpec } from "../sources/source.ts";
 import { makeScrubber } from "../scrub.ts";
 import { type FromWorker, type MeasureTask, PROTOCOL_VERSION, type ToWorker } from "./protocol.ts";
@@ -72,6 +73,16 @@ function sourceFor(task: MeasureTask): Promise<Source> {
   return source;
 }
 
+/** Posts a task's progress each time it moves by a hundredth or more. */
+function progressOf(taskId: number, post: (m: FromWorker) => void): Progress {
+  let shown = 0;
+  return (fraction) => {
+    if (fraction - shown < 0.01) return;
+    shown = fraction;
+    post({ v: PROTOCOL_VERSION, type: "progress", taskId, fraction });
+  };
+}
+
 /** Measures one task; exported so a test worker can wrap it (e.g. to inject a crash). */
 export async function handle(
   message: ToWorker,
@@ -98,7 +109,10 @@ export async function handle(
       current = { taskId: task.taskId, post };
       try {
         await ready(task.source);
-        const measurements = await (await sourceFor(task)).measure(task.topics);
+        const measurements = await (await sourceFor(task)).measure(
+          task.topics,
+          progressOf(task.taskId, post),
+        );
         return {
           v: PROTOCOL_VERSION,
           type: "measured",

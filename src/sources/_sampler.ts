@@ -32,7 +32,7 @@ import {
   type PartitionFetchResult,
 } from "../kafka/fetch.ts";
 import { type Answer, perLeader, type RetryContext } from "../kafka/per_leader.ts";
-import type { BrokerNode, LeaderPartition } from "../kafka/types.ts";
+import type { BrokerNode, LeaderPartition, Progress } from "../kafka/types.ts";
 import { seededRandom, seedOf } from "./_random.ts";
 import type { SampleStats } from "../model/measurement.ts";
 import {
@@ -79,11 +79,15 @@ export interface SamplerOptions {
   maxPartitionsPerRequest?: number;
   /** In [0, 1): where points fall; by default a sequence seeded from each topic's window. */
   random?: () => number;
+  /** The share of the sample read: the pilot's points, then every point. */
+  progress?: Progress;
 }
 
 /** A topic's sample reads at least this many records: a smaller window is read whole. */
 export const MIN_SAMPLE_RECORDS = 2000;
 const PILOT_POINTS = 8;
+/** The share of a sample's work the pilot stands for, for progress: its reads are a round of 2. */
+const PILOT_SHARE = 0.4;
 const MAX_POINTS = 400;
 /** 16 MiB: hundreds of points of ordinary batches, a dozen of the largest Kafka allows. */
 const MAX_SAMPLE_BYTES = 16 * 1024 * 1024;
@@ -174,11 +178,13 @@ export async function sampleTopics(
       await reader.read(
         samples.flatMap((t) => spread(t, Math.min(pilot, t.total), 1, random.get(t)!)),
       );
+      options.progress?.(PILOT_SHARE);
       await reader.read(
         samples.flatMap((t) => spread(t, mainPoints(t, options), t.width, random.get(t)!)),
       );
     })(),
   ]);
+  options.progress?.(1);
 
   return new Map(topics.map((t) => {
     const estimate = t.census && t.sample.failures === 0

@@ -19,7 +19,12 @@ import type { SamplingLimits } from "./source.ts";
 import { KafkaCluster } from "../kafka/cluster.ts";
 import { tuningFor } from "../kafka/connection.ts";
 import type { Source, SourceDeps, SourceSpec } from "./source.ts";
-import { type BrokerNode, type LeaderPartition, partitionKey } from "../kafka/types.ts";
+import {
+  type BrokerNode,
+  type LeaderPartition,
+  partitionKey,
+  type Progress,
+} from "../kafka/types.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import { LATEST } from "../kafka/list_offsets.ts";
 import {
@@ -46,7 +51,19 @@ export interface SamplingOptions {
   limits: SamplingLimits;
   /** In [0, 1): where the sample's points start (tests replay a sample with a seed). */
   random?: () => number;
+  /** The share of the chunk's work done: hour boundaries first, then the sample. */
+  progress?: Progress;
 }
+
+/**
+ * The share of a chunk's work its hour boundaries stand for in progress (the sample and the
+ * minutes, read together, are the rest): the lookups are most of the requests.
+ */
+const BOUNDARIES_SHARE = 0.6;
+
+/** `progress` for a part of the work that spans [from, to] of the whole. */
+const span = (progress: Progress | undefined, from: number, to: number): Progress => (f) =>
+  progress?.(from + (to - from) * f);
 
 export async function measureBySampling(
   cluster: KafkaCluster,
@@ -87,6 +104,7 @@ export async function measureBySampling(
       cluster,
       partitionsOf.flat(),
       boundaries,
+      { progress: span(options.progress, 0, BOUNDARIES_SHARE) },
     ));
   } catch (e) {
     const reason = `could not list offsets by timestamp: ${describeError(e)}`;
@@ -162,6 +180,7 @@ export async function measureBySampling(
     sampleTopics(cluster, targets, {
       limits: options.limits,
       ...(options.random ? { random: options.random } : {}),
+      progress: span(options.progress, BOUNDARIES_SHARE, 1),
     }),
     minuteOffsets(cluster, minuteRequests.filter((r) => r.hours.length > 0))
       .catch((): MinuteOffsets => ({ offsets: new Map(), failed: new Map() })),
@@ -304,11 +323,12 @@ export function create(spec: SourceSpec, deps: SourceDeps): Promise<Source> {
   });
   const cluster = deps.kafka ?? own!;
   return Promise.resolve({
-    measure: (topics) =>
+    measure: (topics, progress) =>
       measureBySampling(cluster, spec.brokers, topics, {
         analysisTime: spec.analysisTime,
         samplingDays: spec.samplingDays,
         limits: spec.sampling,
+        ...(progress ? { progress } : {}),
       }),
     close: async () => {
       await own?.close();

@@ -7,7 +7,7 @@
 // with a `create` function, one registry entry and a settings row.
 import type { KafkaCluster } from "../kafka/cluster.ts";
 import type { KafkaConnection } from "../kafka/connection.ts";
-import type { BrokerNode } from "../kafka/types.ts";
+import type { BrokerNode, Progress } from "../kafka/types.ts";
 import type { Method, TopicMeasurement } from "../model/measurement.ts";
 import type { ClusterPlan, TopicPlan } from "../plan/cluster_plan.ts";
 
@@ -78,8 +78,11 @@ export interface SourceDeps {
 }
 
 export interface Source {
-  /** Measures some of the plan's topics: one measurement each, failures as `error`. */
-  measure(topics: readonly TopicPlan[]): Promise<TopicMeasurement[]>;
+  /**
+   * Measures some of the plan's topics: one measurement each, failures as `error`. A source
+   * that can tell how far it is tells `progress` (a run shows it; the others never call it).
+   */
+  measure(topics: readonly TopicPlan[], progress?: Progress): Promise<TopicMeasurement[]>;
   /** Plans the cluster itself, where it is not planned from Kafka (replay, metrics only). */
   plan?(): Promise<ClusterPlan>;
   /** Closes what the source opened. */

@@ -14,12 +14,16 @@ const SECRET = "cl0ud-S3cret-4410";
 const KEY = "KEY77";
 const BASIC = btoa(`${KEY}:${SECRET}`);
 
-/** A failed cluster whose error quotes what a server echoed: raw, base64, URL-encoded. */
+/**
+ * A failed cluster whose error quotes what a server echoed (raw, base64, URL-encoded), as does
+ * a topic's: the JSON report writes the cluster and each topic as pieces of their own.
+ */
 function leakyReport(): ClusterReport {
-  return fixtureReport({
-    error: `The Metrics API answered 500: echo authorization=Basic ${BASIC} ` +
-      `secret=${encodeURIComponent(SECRET)} raw=${SECRET}`,
-  });
+  const echo = `echo authorization=Basic ${BASIC} secret=${encodeURIComponent(SECRET)} ` +
+    `raw=${SECRET}`;
+  const report = fixtureReport({ error: `The Metrics API answered 500: ${echo}` });
+  const [first, ...rest] = report.topics;
+  return { ...report, topics: [{ ...first!, error: `a broker answered: ${echo}` }, ...rest] };
 }
 
 function assertNoSecret(label: string, text: string) {

@@ -45,6 +45,35 @@ Deno.test("renderProgress() adds the rate and the time left once topics are done
   );
 });
 
+Deno.test("renderProgress() moves with the chunks under way before any of their topics is done", () => {
+  let clock = 0;
+  const t = new ProgressTracker(["lkc-1"], () => clock);
+  t.planned("lkc-1", 1000);
+  clock = 2_000;
+  assertEquals(renderProgress(t.snapshot, 200, t.now()), "analysing: lkc-1 0/1000 topics");
+  // Two chunks of 500 topics, one 30 % measured and one 10 %: 200 topics' worth.
+  t.underWay("lkc-1", 0.3 * 500 + 0.1 * 500);
+  assertEquals(
+    renderProgress(t.snapshot, 200, t.now()),
+    "analysing: lkc-1 0/1000 topics (20 %), 100/s, ~8 s left",
+  );
+  // The first chunk done: its topics counted, the other one 60 % measured.
+  clock = 6_000;
+  for (let i = 0; i < 500; i++) t.topicDone("lkc-1");
+  t.underWay("lkc-1", 0.6 * 500);
+  assertEquals(
+    renderProgress(t.snapshot, 200, t.now()),
+    "analysing: lkc-1 500/1000 topics (80 %), 133/s, ~2 s left",
+  );
+  // Every chunk done: no share shown beside the count.
+  for (let i = 0; i < 500; i++) t.topicDone("lkc-1");
+  t.underWay("lkc-1", 0);
+  assertEquals(
+    renderProgress(t.snapshot, 200, t.now()),
+    "analysing: lkc-1 1000/1000 topics, 167/s, ~0 s left",
+  );
+});
+
 Deno.test("StatusConsole keeps the status line under log lines on a terminal", () => {
   const c = capture();
   const console = new StatusConsole(c.out, true);

@@ -17,6 +17,7 @@ import {
 } from "../../src/report/mod.ts";
 import { textCell } from "../../src/report/_csv.ts";
 import { renderStepSummary } from "../../src/report/github.ts";
+import { jsonPieces } from "../../src/report/json.ts";
 import { fixed, plainNumber } from "../../src/report/_format.ts";
 import {
   csvRecords,
@@ -462,6 +463,52 @@ Deno.test("writeClusterReports removes its temporary file when a write fails", a
   assertEquals(calls[0]!.replace("write ", "remove "), calls[1]);
   // A short temporary name, not the final one plus a suffix (which could pass 255 bytes).
   assert(/^write out\/\.kpr-[0-9a-f-]{36}\.tmp$/.test(calls[0]!), calls[0]);
+});
+
+Deno.test("writeClusterReports names no file until every format is written: a failed write leaves none", async () => {
+  const calls: string[] = [];
+  const fs: ReportFs = {
+    mkdir: () => Promise.resolve(),
+    writeTextFile: (path) => {
+      calls.push(`write ${path}`);
+      // The third file (the JSON report, after the two CSV files) cannot be written.
+      return calls.length === 3 ? Promise.reject(new Error("disk full")) : Promise.resolve();
+    },
+    rename: (from) => {
+      calls.push(`rename ${from}`);
+      return Promise.resolve();
+    },
+    remove: (path) => {
+      calls.push(`remove ${path}`);
+      return Promise.resolve();
+    },
+  };
+  const err = await assertRejects(
+    () => writeClusterReports(report, "out", new Set(["csv", "json", "md"]), { fs }),
+    Error,
+    "disk full",
+  );
+  assertStringIncludes(err.message, "lkc-test01-recommender-1788826662-report.json");
+  const writes = calls.filter((c) => c.startsWith("write ")).map((c) => c.slice(6));
+  assertEquals(writes.length, 3, "the Markdown report is not rendered after the failure");
+  assertEquals(calls.filter((c) => c.startsWith("rename ")), [], "no file named");
+  assertEquals(
+    calls.filter((c) => c.startsWith("remove ")).map((c) => c.slice(7)).sort(),
+    [...writes].sort(),
+    "every temporary file removed",
+  );
+});
+
+Deno.test("the JSON report in pieces, a topic each, joins into JSON.stringify's two-space layout", () => {
+  for (
+    const r of [report, { ...report, topics: [] }, { ...report, topics: report.topics.slice(0, 1) }]
+  ) {
+    const pieces = [...jsonPieces(r)];
+    assertEquals(pieces.join(""), JSON.stringify(toJsonReport(r), null, 2) + "\n");
+    assertEquals(pieces.join(""), renderJson(r));
+    // The frame before and after the topics, and one piece per topic.
+    assertEquals(pieces.length, r.topics.length === 0 ? 1 : r.topics.length + 2);
+  }
 });
 
 Deno.test("writeClusterReports with no formats touches nothing", async () => {
