@@ -138,9 +138,13 @@ export async function analyzeCluster(
   };
   if (!kind.readsKafka(spec)) prestart(spec.brokers);
   const workersFrom = options.chunkLimits?.workersFrom ?? MIN_CHUNK_PARTITIONS;
-  /** Whether a cluster planned from Kafka with this many partitions is measured on this thread. */
-  const here = (partitions: number) =>
-    kind.readsKafka(spec) && (options.pool === undefined || partitions < workersFrom);
+  /**
+   * Whether a cluster of this many partitions is measured on the pool: always for a source that
+   * reads no Kafka; one that does (and so is planned from Kafka here) from workersFrom on, below
+   * which the client that planned it measures it.
+   */
+  const onWorkers = (partitions: number) =>
+    options.pool !== undefined && (!kind.readsKafka(spec) || partitions >= workersFrom);
   try {
     let plan: ClusterPlan;
     if (kind.plannedFromKafka(spec)) {
@@ -154,7 +158,7 @@ export async function analyzeCluster(
         // The Metadata response names the brokers: a worker that reads Kafka may be started
         // with them while DescribeConfigs runs.
         onListed: (brokers, partitions) => {
-          if (kind.readsKafka(spec) && !here(partitions)) prestart(brokers);
+          if (kind.readsKafka(spec) && onWorkers(partitions)) prestart(brokers);
         },
       });
     } else {
@@ -170,7 +174,7 @@ export async function analyzeCluster(
     if (denied.length > 0) throw new Error(deniedHostsMessage(denied));
     const partitions = plan.topics.reduce((n, t) => n + t.leaders.length, 0);
     let measure: ChunkMeasurer;
-    if (options.pool && !(kafka && here(partitions))) {
+    if (options.pool && onWorkers(partitions)) {
       measure = inWorkers(options.pool, spec, windowOf, {
         wholeCluster: !kind.perTopic,
         ...(options.log ? { log: options.log } : {}),
