@@ -40,17 +40,17 @@ if (mode === undefined) {
   }
 } else {
   const base = fixtureReport();
-  const week = base.topics.find((t) => t.hourly.length === 168)!;
+  const week = base.topics.find((t) => t.hourly.records.length === 168)!;
   const report = {
     ...base,
     topics: Array.from({ length: n }, (_, i) => ({
       ...week,
       topicName: `t${String(i).padStart(5, "0")}`,
-      hourly: week.hourly.map((h) => ({
-        ...h,
-        records: h.records + i,
-        bytes: h.bytes + i * 100.5,
-      })),
+      hourly: {
+        start: week.hourly.start,
+        records: week.hourly.records.map((r) => r + i),
+        bytes: week.hourly.bytes.map((b) => b + i * 100.5),
+      },
     })),
   };
   const held = `results held: RSS ${mb(Deno.memoryUsage().rss)}, heap used ` +

@@ -4,15 +4,11 @@
 // change costs in moved keys, consumer groups, hot partitions, warnings).
 // Pure: the window end and all inputs arrive in the measurement and the arguments.
 
-import type {
-  ConsumerGroupLag,
-  HourlyPoint,
-  RecordBytesInterval,
-  TopicMeasurement,
-} from "./measurement.ts";
+import type { ConsumerGroupLag, RecordBytesInterval, TopicMeasurement } from "./measurement.ts";
 import type { ModelParams, PeakWindow } from "./params.ts";
 import { type Action, actionFor, keysKeptPct, recommend, type TermName } from "./recommend.ts";
 import { DAY_MS, effectiveStart, HOUR_MS } from "./window.ts";
+import { type HourlySeries, hourlySeries, hourStartAt, noHours } from "./hourly_series.ts";
 
 /** active: traffic in the window; empty: none; error: the topic could not be measured. */
 export type TopicStatus = "active" | "empty" | "error";
@@ -127,7 +123,7 @@ export interface TopicResult {
   consumerFanOut: number | null;
   warnings: WarningCode[];
   /** Every hour of [windowStart, windowEnd), oldest first, quiet hours as zeros. */
-  hourly: HourlyPoint[];
+  hourly: HourlySeries;
 }
 
 export interface AnalyzeContext {
@@ -199,17 +195,18 @@ export function analyzeTopic(
   const hourly = hourlySeries(m.hourly, start, m.windowEnd);
   let records = 0;
   let bytes = 0;
-  let peak = hourly[0]!;
-  let peakByRecords = hourly[0]!;
-  for (const h of hourly) {
-    records += h.records;
-    bytes += h.bytes;
-    if (h.bytes > peak.bytes) peak = h;
-    if (h.records > peakByRecords.records) peakByRecords = h;
+  // The busiest hour by bytes, and by records: the earliest of equals.
+  let peak = 0;
+  let peakByRecords = 0;
+  for (let i = 0; i < hourly.records.length; i++) {
+    records += hourly.records[i]!;
+    bytes += hourly.bytes[i]!;
+    if (hourly.bytes[i]! > hourly.bytes[peak]!) peak = i;
+    if (hourly.records[i]! > hourly.records[peakByRecords]!) peakByRecords = i;
   }
   const avgRecordBytes = records > 0 ? bytes / records : null;
-  const peakBytesPerSecond = peak.bytes / 3600;
-  const peakRecordsPerSecond = peakByRecords.records / 3600;
+  const peakBytesPerSecond = hourly.bytes[peak]! / 3600;
+  const peakRecordsPerSecond = hourly.records[peakByRecords]! / 3600;
   const minute = m.peakMinute ?? null;
   const peakWindow: PeakWindow = params.peakWindow === "minute" && minute !== null
     ? "minute"
@@ -275,7 +272,7 @@ export function analyzeTopic(
     avgPayloadBytes,
     avgBytesPerSecond: bytes / ((m.windowEnd - start) / 1000),
     peakBytesPerSecond,
-    peakHourStart: peak.hourStart,
+    peakHourStart: hourStartAt(hourly, peak),
     peakRecordsPerSecond,
     peakMinuteStart: minute?.minuteStart ?? null,
     peakMinuteRecordsPerSecond: minute ? minute.records / 60 : null,
@@ -332,7 +329,7 @@ function nothingMeasured() {
     action: null,
     skew: null,
     warnings: [] as WarningCode[],
-    hourly: [] as HourlyPoint[],
+    hourly: noHours(),
   } satisfies Partial<TopicResult>;
 }
 
@@ -349,20 +346,6 @@ function intervalEnds(
     return { low: estimate, high: estimate };
   }
   return { low: interval.low, high: interval.high };
-}
-
-/**
- * Every hour of [start, end), taking the source's points and filling the hours it left out
- * with zeros: a metrics API may return no point at all for an hour without traffic.
- */
-function hourlySeries(points: readonly HourlyPoint[], start: number, end: number): HourlyPoint[] {
-  const byHour = new Map(points.map((p) => [p.hourStart, p]));
-  const series: HourlyPoint[] = [];
-  for (let h = start; h < end; h += HOUR_MS) {
-    const p = byHour.get(h);
-    series.push({ hourStart: h, records: p?.records ?? 0, bytes: p?.bytes ?? 0 });
-  }
-  return series;
 }
 
 /**

@@ -21,6 +21,8 @@ export {
   measurementWindow,
 } from "./window.ts";
 export type { Window } from "./window.ts";
+export { hourlyPoints, hourlySeries, hourStartAt, noHours } from "./hourly_series.ts";
+export type { HourlySeries } from "./hourly_series.ts";
 export {
   actionFor,
   isPolicyReason,

@@ -23,7 +23,7 @@
 // the series to the axis, so a line more than OFF_SCALE × the traffic's top is named above the
 // panel instead of drawn.
 
-import { HOUR_MS, type TopicResult } from "../model/mod.ts";
+import { HOUR_MS, hourStartAt, type TopicResult } from "../model/mod.ts";
 import { escapeHtml } from "./_html_escape.ts";
 import { humanBytesPerSecond, humanCount } from "./human_units.ts";
 import type { ParameterValue } from "./types.ts";
@@ -87,13 +87,13 @@ interface Panel {
  * error), whose row says why instead.
  */
 export function topicChart(t: TopicResult, limits: PartitionLimits): string {
-  if (t.status !== "active" || t.hourly.length === 0) return "";
+  if (t.status !== "active" || t.hourly.records.length === 0) return "";
   const panels: Panel[] = [
     {
       title: "bytes/s",
       format: humanBytesPerSecond,
       base: 1024,
-      values: t.hourly.map((h) => h.bytes / 3600),
+      values: Array.from(t.hourly.bytes, (b) => b / 3600),
       peakMinute: t.peakMinuteBytesPerSecond,
       required: t.requiredBytesPerSecond,
       perPartition: limits.bytesPerSecond,
@@ -102,14 +102,14 @@ export function topicChart(t: TopicResult, limits: PartitionLimits): string {
       title: "records/s",
       format: (n) => `${humanCount(n)}/s`,
       base: 1000,
-      values: t.hourly.map((h) => h.records / 3600),
+      values: Array.from(t.hourly.records, (n) => n / 3600),
       peakMinute: t.peakMinuteRecordsPerSecond,
       required: t.requiredRecordsPerSecond,
       perPartition: limits.recordsPerSecond,
     },
   ];
-  const start = t.hourly[0]!.hourStart;
-  const end = t.hourly.at(-1)!.hourStart + HOUR_MS;
+  const start = t.hourly.start;
+  const end = hourStartAt(t.hourly, t.hourly.records.length);
   const xOf = (ms: number) => LEFT + ((ms - start) / (end - start)) * PLOT_WIDTH;
   const parts = [
     `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" ` +
@@ -189,7 +189,7 @@ function panel(
   }
   const peak = peakIndex(p.values);
   if (peak !== null) {
-    const h = t.hourly[peak]!.hourStart;
+    const h = hourStartAt(t.hourly, peak);
     out.push(
       `<circle class="pk" cx="${round1(xOf(h + HOUR_MS / 2))}" cy="${yOf(p.values[peak]!)}" ` +
         `r="3"><title>${

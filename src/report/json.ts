@@ -2,15 +2,16 @@
 // and meanings are a contract: bump JSON_SCHEMA_VERSION on any incompatible change.
 // Units: times ISO-8601 UTC, sizes bytes, rates bytes per second, unrounded; null = unknown.
 
-import type {
-  Action,
-  ClusterSummary,
-  ConsumerGroupLag,
-  Method,
-  TermName,
-  TopicResult,
-  TopicStatus,
-  WarningCode,
+import {
+  type Action,
+  type ClusterSummary,
+  type ConsumerGroupLag,
+  hourStartAt,
+  type Method,
+  type TermName,
+  type TopicResult,
+  type TopicStatus,
+  type WarningCode,
 } from "../model/mod.ts";
 import { isoTime, topicsByName } from "./_format.ts";
 import type { ClusterReport, ParameterValue } from "./types.ts";
@@ -222,10 +223,10 @@ export function jsonTopic(t: TopicResult): JsonTopic {
     hot_partition_hours: t.hotPartitionHours,
     hot_partition_ingress: t.hotPartitionIngress,
     hot_partition_egress: t.hotPartitionEgress,
-    hourly: t.hourly.map((h) => ({
-      hour_start: isoTime(h.hourStart),
-      records: h.records,
-      bytes: h.bytes,
+    hourly: Array.from(t.hourly.records, (records, i) => ({
+      hour_start: isoTime(hourStartAt(t.hourly, i)),
+      records,
+      bytes: t.hourly.bytes[i]!,
     })),
   };
 }

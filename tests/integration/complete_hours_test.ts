@@ -51,7 +51,7 @@ Deno.test("an hour that retention cut into is not counted: the window starts at 
       assert(r.warnings.includes("window_capped"), `${topic.name}: ${r.warnings}`);
       assertEquals(r.recordsInWindow, truth.records, `${topic.name}: records in the window`);
       assertEquals(
-        r.hourly.map((h) => h.records),
+        [...r.hourly.records],
         truth.hourly.filter((h) => h.hourStart >= r.windowStart).map((h) => h.records),
         `${topic.name}: records per hour`,
       );
@@ -131,7 +131,7 @@ Deno.test("after DeleteRecords, ListOffsets' -1 for hours below the log start re
     assertEquals(r.windowStart, truth.firstCompleteHourStart);
     assertEquals(r.recordsInWindow, truth.records);
     assertEquals(
-      r.hourly.map((h) => h.records),
+      [...r.hourly.records],
       truth.hourly.filter((h) => h.hourStart >= r.windowStart).map((h) => h.records),
     );
   } finally {

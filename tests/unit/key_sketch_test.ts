@@ -41,6 +41,26 @@ Deno.test("KeySketch: merge equals one sketch of both; overlapping keys count on
   assertEquals(a.estimate(), sketchOf(0, 6_000).estimate());
 });
 
+Deno.test("KeySketch: merges of few and many keys equal one sketch of all of them", () => {
+  // Few keys are kept as hashes, many in registers made from them: every mix merges alike.
+  const cases: [number, number, number, number][] = [
+    [0, 1_500, 1_000, 2_600], // two sparse sketches that together pass the sparse limit
+    [0, 100, 50, 5_000], // sparse into dense
+    [0, 5_000, 4_900, 5_100], // dense into sparse
+    [0, 10, 5, 20], // sparse stays sparse: exact
+  ];
+  for (const [a0, a1, b0, b1] of cases) {
+    const a = sketchOf(a0, a1);
+    a.merge(sketchOf(b0, b1));
+    const all = sketchOf(Math.min(a0, b0), Math.max(a1, b1));
+    assertEquals(a.estimate(), all.estimate(), `[${a0}, ${a1}) + [${b0}, ${b1})`);
+    // Adding after a merge goes where the merge left the sketch.
+    a.add(key(1_000_000));
+    all.add(key(1_000_000));
+    assertEquals(a.estimate(), all.estimate(), `then one more key`);
+  }
+});
+
 Deno.test("KeySketch: empty and binary keys are keys", () => {
   const s = new KeySketch();
   s.add(new Uint8Array());

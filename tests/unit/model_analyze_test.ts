@@ -3,6 +3,7 @@
 import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../assert.ts";
 import { analyzeTopic, type TopicResult, WARNING_CODES } from "../../src/model/analyze.ts";
 import { DAY_MS, HOUR_MS } from "../../src/model/window.ts";
+import { hourlyPoints } from "../../src/model/hourly_series.ts";
 import { E, hourAt, hoursAgo, measurement, MIB, params, sample } from "./_model_fixtures.ts";
 
 const ctx = { brokerCount: 3 };
@@ -22,16 +23,20 @@ Deno.test("analyzeTopic() averages a two-day-old topic over two days, not seven"
 
 Deno.test("analyzeTopic() hourly series covers exactly [S′, E), oldest first", () => {
   const r = analyzeTopic(measurement([hourAt(3, 1), hourAt(1, 2)]), params(), ctx);
-  assertEquals(r.hourly.map((h) => h.hourStart), [hoursAgo(3), hoursAgo(2), hoursAgo(1)]);
-  assertEquals(r.hourly[1], { hourStart: hoursAgo(2), records: 0, bytes: 0 });
+  assertEquals(hourlyPoints(r.hourly).map((h) => h.hourStart), [
+    hoursAgo(3),
+    hoursAgo(2),
+    hoursAgo(1),
+  ]);
+  assertEquals(hourlyPoints(r.hourly)[1], { hourStart: hoursAgo(2), records: 0, bytes: 0 });
 });
 
 Deno.test("analyzeTopic() fills hours a source left out with zeros", () => {
   // A metrics source may return only the hours with traffic.
   const m = measurement([], { hourly: [hourAt(3, 1), hourAt(1, 1)] });
   const r = analyzeTopic(m, params(), ctx);
-  assertEquals(r.hourly.length, 3);
-  assertEquals(r.hourly[1]?.records, 0);
+  assertEquals(r.hourly.records.length, 3);
+  assertEquals(r.hourly.records[1], 0);
   assertEquals(r.avgBytesPerSecond, (2 * 3600 * MIB) / (3 * 3600));
 });
 
@@ -134,7 +139,7 @@ Deno.test("analyzeTopic() carries a failed measurement's reason as status error"
   assertEquals(r.recordsInWindow, null);
   assertEquals(r.recommendedPartitions, null);
   assertEquals(r.action, null);
-  assertEquals(r.hourly, []);
+  assertEquals(hourlyPoints(r.hourly), []);
   assertEquals(r.partitions, 6);
 });
 
@@ -283,7 +288,7 @@ Deno.test("analyzeTopic() gives a busy, full-window, unkeyed topic no warnings",
   const m = measurement(hours, { partitionRecords: [1, 1, 1, 1, 1, 1], sample: sample() });
   const r = analyzeTopic(m, params(), ctx);
   assertEquals(r.warnings, []);
-  assertEquals(r.hourly.length, 168);
+  assertEquals(r.hourly.records.length, 168);
   assertEquals(r.windowEnd - r.windowStart, 168 * HOUR_MS);
 });
 
