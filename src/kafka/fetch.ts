@@ -1,27 +1,27 @@
 // Reads raw record batches by offset straight from a partition leader, with a sessionless
 // Fetch: no consumer group, no fetch session, nothing committed. One request carries many
 // partitions of that leader. Gives what the sampling source needs: each batch's size in
-// the log, each record's parts, and each record's offset and timestamp.
+// the log, and each record's offset, timestamp, key hash and size. Versions 12 and up are
+// parsed by _fetch_response.ts and _record_batches.ts, older ones by the Kafka client.
 import { kafka } from "../deps/kafka.ts";
 import type { ApiLookup } from "./api_versions.ts";
 import { hasArray, keepPartialResponse } from "./_partial.ts";
+import { leanFetchApi } from "./_fetch_response.ts";
+import {
+  BATCH_LOG_OVERHEAD,
+  type RawBatch,
+  readRecords,
+  type RecordEntry,
+} from "./_record_batches.ts";
 import { fetchBudgetOf, FIRST_BATCH_BYTES } from "./in_flight.ts";
+import { keyHash } from "./key_sketch.ts";
 import type { BrokerNode } from "./types.ts";
 
 export type Codec = "none" | "gzip" | "snappy" | "lz4" | "zstd";
 const CODECS: Codec[] = ["none", "gzip", "snappy", "lz4", "zstd"];
 
-/** The batch header fields before `length` (baseOffset int64 + length int32). */
-const BATCH_LOG_OVERHEAD = 12;
-
-export interface FetchedRecord {
-  offset: bigint;
-  timestamp: number;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  /** Σ header key + value bytes. */
-  headerBytes: number;
-}
+/** A record: its offset, timestamp, keyHash() (null without a key) and sizes. */
+export type FetchedRecord = RecordEntry;
 
 export interface FetchedBatch {
   baseOffset: bigint;
@@ -112,32 +112,38 @@ export async function fetchFromLeader(
   const total = partitions.reduce((s, p) => s + p.maxBytes, 0);
   const responseBytes = Math.min(options.maxBytes ?? 50 * 1024 * 1024, Math.max(total, 1));
   const bound = options.bound ?? (<T>(work: Promise<T>) => work);
-  const ask = async () => {
+  const args: Parameters<typeof api.async> extends [unknown, ...infer A] ? A : never = [
+    0, // maxWaitMs: never wait for more data
+    1,
+    responseBytes,
+    kafka.FetchIsolationLevels.READ_UNCOMMITTED,
+    0, // sessionId 0 + epoch -1: a sessionless fetch
+    -1,
+    [...topics].map(([topicId, t]) => ({
+      topicId,
+      partitions: [...t.requests.values()].map((i) => ({
+        partition: partitions[i]!.partition,
+        currentLeaderEpoch: -1,
+        fetchOffset: partitions[i]!.offset,
+        lastFetchedEpoch: -1,
+        partitionMaxBytes: partitions[i]!.maxBytes,
+      })),
+    })),
+    [],
+    "",
+  ];
+  const lean = leanFetchApi(api.version);
+  const ask = async (): Promise<Answer> => {
     const conn = await client.admin.connections.get({ host: leader.host, port: leader.port });
-    return await keepPartialResponse(
-      api.async(
-        conn,
-        0, // maxWaitMs: never wait for more data
-        1,
-        responseBytes,
-        kafka.FetchIsolationLevels.READ_UNCOMMITTED,
-        0, // sessionId 0 + epoch -1: a sessionless fetch
-        -1,
-        [...topics].map(([topicId, t]) => ({
-          topicId,
-          partitions: [...t.requests.values()].map((i) => ({
-            partition: partitions[i]!.partition,
-            currentLeaderEpoch: -1,
-            fetchOffset: partitions[i]!.offset,
-            lastFetchedEpoch: -1,
-            partitionMaxBytes: partitions[i]!.maxBytes,
-          })),
-        })),
-        [],
-        "",
-      ),
+    if (lean !== null) {
+      const r = await lean.async(conn, ...args);
+      return mapPartitions(r, (p) => (from) => p.batches.map((b) => fromRaw(b, from)));
+    }
+    const r = await keepPartialResponse(
+      api.async(conn, ...args),
       hasArray<FetchResponse>("responses"),
     );
+    return mapPartitions(r, (p) => (from) => (p.records ?? []).map((b) => toBatch(b, from)));
   };
   // Counted at its maximum, and at least what its first batch may take (returned whole
   // whatever the limit), until its batches are decoded.
@@ -154,7 +160,7 @@ export async function fetchFromLeader(
           topic: entry.name,
           partition: p.partitionIndex,
           errorCode: p.errorCode,
-          batches: (p.records ?? []).map((b) => toBatch(b, partitions[i]!.offset)),
+          batches: p.batches(partitions[i]!.offset),
           highWatermark: p.highWatermark,
           logStartOffset: p.logStartOffset,
         };
@@ -164,7 +170,55 @@ export async function fetchFromLeader(
   });
 }
 
-function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
+/** A response's partitions, each with its batches read from a given offset on. */
+interface Answer {
+  responses: {
+    topicId: string;
+    partitions: {
+      partitionIndex: number;
+      errorCode: number;
+      highWatermark: bigint;
+      logStartOffset: bigint;
+      batches: (from: bigint) => FetchedBatch[];
+    }[];
+  }[];
+}
+
+function mapPartitions<P extends Omit<Answer["responses"][0]["partitions"][0], "batches">>(
+  response: { responses: { topicId: string; partitions: P[] }[] },
+  batches: (p: P) => (from: bigint) => FetchedBatch[],
+): Answer {
+  return {
+    responses: response.responses.map((t) => ({
+      topicId: t.topicId,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: p.errorCode,
+        highWatermark: p.highWatermark,
+        logStartOffset: p.logStartOffset,
+        batches: batches(p),
+      })),
+    })),
+  };
+}
+
+export function fromRaw(b: RawBatch, from: bigint): FetchedBatch {
+  const read = readRecords(b, from);
+  return {
+    baseOffset: b.baseOffset,
+    sizeBytes: b.sizeBytes,
+    recordCount: read.count,
+    nextOffset: b.baseOffset + BigInt(b.lastOffsetDelta) + 1n,
+    codec: CODECS[b.attributes & 0x07] ?? "none",
+    control: (b.attributes & 0x20) !== 0,
+    records: read.records,
+    payloadBytes: read.payloadBytes,
+    keyedRecords: read.keyedRecords,
+  };
+}
+
+/** The Kafka client's decoded batch (Fetch before v12), reduced the same way. */
+export function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
   const logAppendTime = (b.attributes & 0x08) !== 0;
   const records: FetchedRecord[] = [];
   let payloadBytes = 0;
@@ -173,14 +227,16 @@ function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
     const offset = b.firstOffset + BigInt(r.offsetDelta);
     let headerBytes = 0;
     for (const [k, v] of r.headers) headerBytes += (k?.length ?? 0) + (v?.length ?? 0);
-    payloadBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + headerBytes;
+    const [keyBytes, valueBytes] = [r.key?.length ?? 0, r.value?.length ?? 0];
+    payloadBytes += keyBytes + valueBytes + headerBytes;
     if (r.key !== null) keyedRecords++;
     if (offset < from) continue;
     records.push({
       offset,
       timestamp: Number(logAppendTime ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
-      key: r.key,
-      value: r.value,
+      keyHash: r.key === null ? null : keyHash(r.key),
+      keyBytes,
+      valueBytes,
       headerBytes,
     });
   }

@@ -169,7 +169,9 @@ function absorb(r: Reading, result: PartitionFetchResult | undefined, limits: Sc
       r.totals.records += b.recordCount;
       r.totals.payloadBytes += b.payloadBytes;
       r.totals.keyedRecords += b.keyedRecords;
-      for (const record of b.records) if (record.key !== null) r.totals.keys.add(record.key);
+      for (const record of b.records) {
+        if (record.keyHash !== null) r.totals.keys.addHash(record.keyHash);
+      }
       r.totals.batches++;
     }
   }

@@ -25,8 +25,8 @@ import { type RunStats, summarizeCluster } from "../model/summary.ts";
 import { floorToHour, measurementWindow } from "../model/window.ts";
 import {
   type ChunkLimits,
-  chunkLimitsFor,
   chunkTopics,
+  CLUSTER_CHUNK_LIMITS,
   MIN_CHUNK_PARTITIONS,
 } from "../plan/chunks.ts";
 import { type ClusterPlan, planCluster, type TopicPlan } from "../plan/cluster_plan.ts";
@@ -73,8 +73,6 @@ export interface ClusterRunOptions {
   pool?: WorkerPool;
   /** Chunks of this cluster measured at once (MAX_WORKERS_PER_CLUSTER). */
   maxChunksInFlight?: number;
-  /** Workers that will share the chunks, to size them. */
-  workers?: number;
   chunkLimits?: ChunkLimits;
   /** Credentials of API sources, saved measurements to replay. */
   source?: SourceExtras;
@@ -186,11 +184,7 @@ export async function analyzeCluster(
     const inFlight = Math.max(1, options.maxChunksInFlight ?? 1);
     // A source that answers for the whole cluster in one go gets it as one chunk.
     const chunks = kind.perTopic
-      ? chunkTopics(
-        plan.topics,
-        options.chunkLimits ??
-          chunkLimitsFor(plan.topics, Math.min(inFlight, options.workers ?? inFlight)),
-      )
+      ? chunkTopics(plan.topics, options.chunkLimits ?? CLUSTER_CHUNK_LIMITS)
       : [plan.topics];
     // Consumer groups are read while the first chunks are measured (read only; with Kafka).
     const groups: Promise<GroupsRead | null> = kafka

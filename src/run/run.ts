@@ -166,7 +166,6 @@ export async function runAnalysis(
           { ...job, connection },
           config,
           pool,
-          workers,
           tracker,
           analysisTime,
           formats,
@@ -286,7 +285,6 @@ async function runCluster(
   job: ClusterJob,
   config: RunConfig,
   pool: WorkerPool,
-  workers: number,
   tracker: ProgressTracker,
   analysisTime: number,
   formats: ReadonlySet<ReportFormat>,
@@ -312,7 +310,6 @@ async function runCluster(
     keepMeasurements: settings.saveMeasurements !== null,
     log: (line) => clog.info(`${id}: ${line}`),
     ...(scrub ? { scrub } : {}),
-    workers,
     ...(chunkLimits ? { chunkLimits } : {}),
     onPlan: (n) => {
       total = n;

@@ -20,7 +20,7 @@
 // SAMPLING_MAX_CONSECUTIVE_NULLS gives a partition up after that many reads found nothing;
 // SAMPLING_MAX_CONTINUOUS_FAILED_BATCHES stops a topic's sampling after that many reads
 // failed.
-import { keyHash, KeySketch } from "../kafka/key_sketch.ts";
+import { KeySketch } from "../kafka/key_sketch.ts";
 import type { SamplingLimits } from "./source.ts";
 import { describeError } from "../describe_error.ts";
 import { isRetriableCode, PartitionError, RequestTimeoutError } from "../kafka/errors.ts";
@@ -542,21 +542,17 @@ type ReadBatchRecords = Omit<FetchedBatch, "records"> & {
 type ReadResult = Omit<PartitionFetchResult, "batches"> & { batches: ReadBatchRecords[] };
 
 /**
- * What the sample needs of a partition's answer, taken as it arrives: the decoded records
- * (their key and value views hold the whole response in memory) would otherwise stay alive
- * until every answer of the round is in, and a round of hundreds of fetches is most of a
- * run's memory.
+ * What the sample needs of a partition's answer, taken as it arrives: the records, an object
+ * each, would otherwise stay alive until every answer of the round is in, and a round of
+ * hundreds of fetches is most of a run's memory.
  */
 function compact(r: PartitionFetchResult): ReadResult {
   return {
     ...r,
     batches: r.batches.map(({ records, ...batch }) => ({
       ...batch,
-      keyHashes: Float64Array.from(records, (x) => x.key === null ? -1 : keyHash(x.key)),
-      recordBytes: Float64Array.from(
-        records,
-        (x) => (x.key?.length ?? 0) + (x.value?.length ?? 0) + x.headerBytes,
-      ),
+      keyHashes: Float64Array.from(records, (x) => x.keyHash ?? -1),
+      recordBytes: Float64Array.from(records, (x) => x.keyBytes + x.valueBytes + x.headerBytes),
     })),
   };
 }

@@ -1,10 +1,5 @@
-import { assertEquals } from "../assert.ts";
-import {
-  chunkLimitsFor,
-  chunkTopics,
-  MAX_CHUNK_PARTITIONS,
-  MIN_CHUNK_PARTITIONS,
-} from "../../src/plan/chunks.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { chunkTopics, CLUSTER_CHUNK_LIMITS, MIN_CHUNK_PARTITIONS } from "../../src/plan/chunks.ts";
 import type { TopicPlan } from "../../src/plan/cluster_plan.ts";
 import { isInternalTopic, selectTopics } from "../../src/plan/topic_filter.ts";
 
@@ -45,17 +40,16 @@ Deno.test("chunkTopics() keeps chunks under the partition and topic limits, neve
   assertEquals(chunkTopics([], { maxPartitions: 8, maxTopics: 2 }), []);
 });
 
-Deno.test("chunkLimitsFor(): two chunks a worker, from MIN_ to MAX_CHUNK_PARTITIONS", () => {
+Deno.test("CLUSTER_CHUNK_LIMITS: chunks of 1,000 partitions, so a worker's memory is bounded", () => {
   const topics = (n: number) => Array.from({ length: n }, (_, i) => topic(`t${i}`, 6));
-  // 100 topics × 6: one chunk, so one worker measures it whatever the pool's size.
-  assertEquals(chunkTopics(topics(100), chunkLimitsFor(topics(100), 2)).length, 1);
-  assertEquals(chunkLimitsFor(topics(100), 2).maxPartitions, MIN_CHUNK_PARTITIONS);
-  // 1,000 topics × 6 = 6,000 partitions over 2 workers: four chunks of 1,500.
-  assertEquals(chunkLimitsFor(topics(1000), 2).maxPartitions, 1500);
-  assertEquals(chunkTopics(topics(1000), chunkLimitsFor(topics(1000), 2)).length, 4);
-  // 10,000 topics × 6 = 60,000 partitions: capped, so that a worker's memory is too.
-  assertEquals(MAX_CHUNK_PARTITIONS, 2000);
-  assertEquals(chunkLimitsFor(topics(10_000), 1).maxPartitions, 2000);
-  // 333 topics (1,998 partitions) a chunk: 31 chunks.
-  assertEquals(chunkTopics(topics(10_000), chunkLimitsFor(topics(10_000), 1)).length, 31);
+  assertEquals(CLUSTER_CHUNK_LIMITS.maxPartitions, MIN_CHUNK_PARTITIONS);
+  assertEquals(MIN_CHUNK_PARTITIONS, 1000);
+  // 100 topics × 6: one chunk, so one worker (or the planning thread) measures it.
+  assertEquals(chunkTopics(topics(100), CLUSTER_CHUNK_LIMITS).length, 1);
+  // 1,000 topics × 6 = 6,000 partitions: 166 topics (996 partitions) a chunk.
+  assertEquals(chunkTopics(topics(1000), CLUSTER_CHUNK_LIMITS).length, 7);
+  // 10,000 topics × 6 = 60,000 partitions: as many chunks, none larger, whatever the workers.
+  const big = chunkTopics(topics(10_000), CLUSTER_CHUNK_LIMITS);
+  assertEquals(big.length, 61);
+  assert(big.every((c) => c.length * 6 <= 1000));
 });

@@ -1,0 +1,102 @@
+// Our record-batch reader against the Kafka client's decoder and against what was written:
+// batches written by the client's own writer, in every codec, with null, empty and long keys,
+// headers, out-of-order timestamps, log-append time, a batch cut off at the end, and records
+// before the requested offset. Each record must come out with the offset, timestamp, key hash
+// and sizes the client's decoder gives (fetch.ts reduces both the same way), and each batch
+// with the same size and count.
+import { Buffer } from "node:buffer";
+import { assert, assertEquals, assertThrows } from "../assert.ts";
+import { kafka } from "../../src/deps/kafka.ts";
+import { readRecords, splitBatches } from "../../src/kafka/_record_batches.ts";
+import { fromRaw, toBatch } from "../../src/kafka/fetch.ts";
+import { keyHash } from "../../src/kafka/key_sketch.ts";
+
+const T0 = 1_796_000_000_000n;
+const enc = new TextEncoder();
+const bytes = (s: string) => Buffer.from(enc.encode(s));
+
+function messages(n: number, seed: number): kafka.MessageRecord[] {
+  return Array.from({ length: n }, (_, i) => ({
+    topic: "t",
+    // null, empty and long keys; timestamps that go back as well as forward.
+    ...(i % 3 === 0 ? {} : { key: bytes(i % 3 === 1 ? "" : `key-${seed}-${i}`.repeat(i)) }),
+    value: bytes(`{"i":${i},"pad":"${"x".repeat((i * 37 + seed) % 300)}"}`),
+    ...(i % 2 === 0
+      ? { headers: new Map([[bytes("trace"), bytes(`id-${i}`)], [bytes("empty"), bytes("")]]) }
+      : {}),
+    timestamp: T0 + BigInt(((i * 7919 + seed) % 5000) - 2500),
+  }));
+}
+
+/** A batch as the client writes it, with its base offset set and optionally log-append time. */
+function batch(
+  compression: kafka.CompressionAlgorithmValue,
+  baseOffset: bigint,
+  records: kafka.MessageRecord[],
+  logAppendTime = false,
+): Buffer {
+  const written = kafka.createRecordsBatch(records, {
+    compression,
+    producerId: -1n,
+    producerEpoch: -1,
+    partitionLeaderEpoch: 0,
+  }).buffer;
+  const out = Buffer.from(written);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setBigInt64(0, baseOffset);
+  if (logAppendTime) view.setInt16(21, view.getInt16(21) | 0x08);
+  return out;
+}
+
+const CODECS: kafka.CompressionAlgorithmValue[] = ["none", "gzip", "snappy", "lz4", "zstd"];
+
+for (const codec of CODECS) {
+  Deno.test(`record batches (${codec}): the same records as the Kafka client decodes`, () => {
+    const first = batch(codec, 1000n, messages(25, 1));
+    const second = batch(codec, 1025n, messages(9, 2), true);
+    const third = batch(codec, 1034n, messages(4, 3));
+    // A response may end inside a batch: the third is cut short and must be left out.
+    const all = Buffer.concat([first, second, third.subarray(0, third.length - 5)]);
+    const from = [1007n, 0n];
+    const ours = splitBatches(all).map((b, i) => fromRaw(b, from[i]!));
+    // The Kafka client's decoder (what Fetch below v12 still uses), reduced the same way.
+    const theirs = kafka.readRecordsBatches(kafka.Reader.from(all))
+      .map((b, i) => toBatch(b, from[i]!));
+    assertEquals(ours.length, 2);
+    assertEquals(ours, theirs);
+    // And against what was written: records before the requested offset are counted, not
+    // listed; each listed one has its message's timestamp, key hash and value size.
+    const written = messages(25, 1);
+    assertEquals(ours[0]!.recordCount, 25);
+    assertEquals(ours[0]!.records.length, 18);
+    ours[0]!.records.forEach((r, k) => {
+      const m = written[k + 7]!;
+      assertEquals(r.offset, 1007n + BigInt(k));
+      assertEquals(r.timestamp, Number(m.timestamp));
+      assertEquals(r.keyHash, m.key === undefined ? null : keyHash(m.key));
+      assertEquals(r.valueBytes, m.value.length);
+    });
+    // Log-append time: every record of the batch has the batch's max timestamp.
+    const max = Math.max(...messages(9, 2).map((m) => Number(m.timestamp)));
+    assert(ours[1]!.records.every((r) => r.timestamp === max));
+    assertEquals(ours[0]!.codec, codec);
+  });
+}
+
+Deno.test("record batches: a record whose length disagrees with its fields is an error", () => {
+  const good = batch("none", 0n, messages(3, 4));
+  const damaged = Buffer.from(good);
+  // The first record's length varint (just after the 61-byte header), one too many.
+  damaged[61] = damaged[61]! + 2;
+  const [b] = splitBatches(damaged);
+  assertThrows(() => readRecords(b!, 0n));
+});
+
+Deno.test("record batches: nothing whole is no batch; a batch of another magic ends the list", () => {
+  assertEquals(splitBatches(new Uint8Array(0)), []);
+  const good = batch("none", 0n, messages(2, 5));
+  assertEquals(splitBatches(good.subarray(0, 60)), []);
+  const old = Buffer.from(good);
+  old[16] = 1;
+  assertEquals(splitBatches(Buffer.concat([good, old])).length, 1);
+});
