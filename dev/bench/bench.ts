@@ -84,7 +84,8 @@ The default broker is the test bed's (127.0.0.1:9092, or KAFKA_PLAINTEXT_PORT…
 the clusters' live under .cache/kafka/brokers/ (KAFKA_TESTBED_HOME).`;
 
 const { values } = parseArgs({
-  args: Deno.args,
+  // `deno task bench -- --runs 5` passes the "--" on.
+  args: Deno.args[0] === "--" ? Deno.args.slice(1) : Deno.args,
   options: {
     cases: { type: "string" },
     only: { type: "string" },
