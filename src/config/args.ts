@@ -118,6 +118,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       }
     }
   };
-  read(0);
+  // `deno task analyze -- --version`, as npm users write it, passes the "--" on: the tool takes
+  // no positional arguments, so a leading one ends nothing and is dropped. Anywhere else it
+  // still ends the options, and what follows is refused as unexpected.
+  read(argv[0] === "--" ? 1 : 0);
   return { values, problems };
 }

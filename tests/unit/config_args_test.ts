@@ -17,6 +17,18 @@ Deno.test("parseArgs() reads --name value and --name=value, the last one winning
   });
 });
 
+Deno.test("parseArgs() drops a leading --, which `deno task analyze -- …` passes on", () => {
+  assertEquals(raw(["--", "--version", "--sampling-days", "3"]), {
+    "--version": "true",
+    "--sampling-days": "3",
+  });
+  // Elsewhere it still ends the options: what follows is an argument, refused and counted.
+  assertEquals(parseArgs(["--quiet", "--", "--version"]).problems, [
+    "unexpected argument (number 3 on the command line); every option starts with --, and a " +
+    "value with spaces or quotes must be quoted as one shell word",
+  ]);
+});
+
 Deno.test("parseArgs() takes a value that starts with - when it is not a flag", () => {
   assertEquals(raw(["--sampling-days", "-1"]), { "--sampling-days": "-1" });
 });
