@@ -9,6 +9,7 @@ import { hasArray, keepPartialResponse } from "./_partial.ts";
 import { leanFetchApi } from "./_fetch_response.ts";
 import {
   BATCH_LOG_OVERHEAD,
+  type BatchRecords,
   type RawBatch,
   readRecords,
   type RecordEntry,
@@ -202,20 +203,9 @@ function mapPartitions<P extends Omit<Answer["responses"][0]["partitions"][0], "
   };
 }
 
-export function fromRaw(b: RawBatch, from: bigint): FetchedBatch {
-  const read = readRecords(b, from);
-  return {
-    baseOffset: b.baseOffset,
-    sizeBytes: b.sizeBytes,
-    recordCount: read.count,
-    nextOffset: b.baseOffset + BigInt(b.lastOffsetDelta) + 1n,
-    codec: CODECS[b.attributes & 0x07] ?? "none",
-    control: (b.attributes & 0x20) !== 0,
-    records: read.records,
-    payloadBytes: read.payloadBytes,
-    keyedRecords: read.keyedRecords,
-  };
-}
+/** Our reader's batch (Fetch v12 and up). */
+export const fromRaw = (b: RawBatch, from: bigint): FetchedBatch =>
+  fetchedBatch(b, readRecords(b, from));
 
 /** The Kafka client's decoded batch (Fetch before v12), reduced the same way. */
 export function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
@@ -240,15 +230,29 @@ export function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
       headerBytes,
     });
   }
-  return {
+  const header = {
     baseOffset: b.firstOffset,
     sizeBytes: b.length + BATCH_LOG_OVERHEAD,
-    recordCount: b.records.length,
-    nextOffset: b.firstOffset + BigInt(b.lastOffsetDelta) + 1n,
-    codec: CODECS[b.attributes & 0x07] ?? "none",
-    control: (b.attributes & 0x20) !== 0,
-    records,
-    payloadBytes,
-    keyedRecords,
+    attributes: b.attributes,
+    lastOffsetDelta: b.lastOffsetDelta,
+  };
+  return fetchedBatch(header, { count: b.records.length, records, payloadBytes, keyedRecords });
+}
+
+/** A batch from its header's fields and what its records add up to, whichever read them. */
+function fetchedBatch(
+  header: Pick<RawBatch, "baseOffset" | "sizeBytes" | "attributes" | "lastOffsetDelta">,
+  read: BatchRecords,
+): FetchedBatch {
+  return {
+    baseOffset: header.baseOffset,
+    sizeBytes: header.sizeBytes,
+    recordCount: read.count,
+    nextOffset: header.baseOffset + BigInt(header.lastOffsetDelta) + 1n,
+    codec: CODECS[header.attributes & 0x07] ?? "none",
+    control: (header.attributes & 0x20) !== 0,
+    records: read.records,
+    payloadBytes: read.payloadBytes,
+    keyedRecords: read.keyedRecords,
   };
 }

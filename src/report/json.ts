@@ -6,7 +6,7 @@ import {
   type Action,
   type ClusterSummary,
   type ConsumerGroupLag,
-  hourStartAt,
+  hourlyPoints,
   type Method,
   type TermName,
   type TopicResult,
@@ -223,10 +223,10 @@ export function jsonTopic(t: TopicResult): JsonTopic {
     hot_partition_hours: t.hotPartitionHours,
     hot_partition_ingress: t.hotPartitionIngress,
     hot_partition_egress: t.hotPartitionEgress,
-    hourly: Array.from(t.hourly.records, (records, i) => ({
-      hour_start: isoTime(hourStartAt(t.hourly, i)),
-      records,
-      bytes: t.hourly.bytes[i]!,
+    hourly: hourlyPoints(t.hourly).map((h) => ({
+      hour_start: isoTime(h.hourStart),
+      records: h.records,
+      bytes: h.bytes,
     })),
   };
 }

@@ -23,12 +23,7 @@ import { analyzeTopic, type TopicResult } from "../model/analyze.ts";
 import type { TopicMeasurement } from "../model/measurement.ts";
 import { type RunStats, summarizeCluster } from "../model/summary.ts";
 import { floorToHour, measurementWindow } from "../model/window.ts";
-import {
-  type ChunkLimits,
-  chunkTopics,
-  CLUSTER_CHUNK_LIMITS,
-  MIN_CHUNK_PARTITIONS,
-} from "../plan/chunks.ts";
+import { type ChunkLimits, chunkTopics, MIN_CHUNK_PARTITIONS } from "../plan/chunks.ts";
 import { type ClusterPlan, planCluster, type TopicPlan } from "../plan/cluster_plan.ts";
 import { selectTopics } from "../plan/topic_filter.ts";
 import { methodLabel } from "../report/_format.ts";
@@ -183,9 +178,7 @@ export async function analyzeCluster(
     }
     const inFlight = Math.max(1, options.maxChunksInFlight ?? 1);
     // A source that answers for the whole cluster in one go gets it as one chunk.
-    const chunks = kind.perTopic
-      ? chunkTopics(plan.topics, options.chunkLimits ?? CLUSTER_CHUNK_LIMITS)
-      : [plan.topics];
+    const chunks = kind.perTopic ? chunkTopics(plan.topics, options.chunkLimits) : [plan.topics];
     // Consumer groups are read while the first chunks are measured (read only; with Kafka).
     const groups: Promise<GroupsRead | null> = kafka
       ? readGroups(kafka, plan.topics.map((t) => t.name)).catch((e) => ({

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../assert.ts";
-import { chunkTopics, CLUSTER_CHUNK_LIMITS, MIN_CHUNK_PARTITIONS } from "../../src/plan/chunks.ts";
+import { chunkTopics, DEFAULT_CHUNK_LIMITS, MIN_CHUNK_PARTITIONS } from "../../src/plan/chunks.ts";
 import type { TopicPlan } from "../../src/plan/cluster_plan.ts";
 import { isInternalTopic, selectTopics } from "../../src/plan/topic_filter.ts";
 
@@ -40,16 +40,16 @@ Deno.test("chunkTopics() keeps chunks under the partition and topic limits, neve
   assertEquals(chunkTopics([], { maxPartitions: 8, maxTopics: 2 }), []);
 });
 
-Deno.test("CLUSTER_CHUNK_LIMITS: chunks of 1,000 partitions, so a worker's memory is bounded", () => {
+Deno.test("DEFAULT_CHUNK_LIMITS: chunks of 1,000 partitions, so a worker's memory is bounded", () => {
   const topics = (n: number) => Array.from({ length: n }, (_, i) => topic(`t${i}`, 6));
-  assertEquals(CLUSTER_CHUNK_LIMITS.maxPartitions, MIN_CHUNK_PARTITIONS);
+  assertEquals(DEFAULT_CHUNK_LIMITS.maxPartitions, MIN_CHUNK_PARTITIONS);
   assertEquals(MIN_CHUNK_PARTITIONS, 1000);
   // 100 topics × 6: one chunk, so one worker (or the planning thread) measures it.
-  assertEquals(chunkTopics(topics(100), CLUSTER_CHUNK_LIMITS).length, 1);
+  assertEquals(chunkTopics(topics(100), DEFAULT_CHUNK_LIMITS).length, 1);
   // 1,000 topics × 6 = 6,000 partitions: 166 topics (996 partitions) a chunk.
-  assertEquals(chunkTopics(topics(1000), CLUSTER_CHUNK_LIMITS).length, 7);
+  assertEquals(chunkTopics(topics(1000), DEFAULT_CHUNK_LIMITS).length, 7);
   // 10,000 topics × 6 = 60,000 partitions: as many chunks, none larger, whatever the workers.
-  const big = chunkTopics(topics(10_000), CLUSTER_CHUNK_LIMITS);
+  const big = chunkTopics(topics(10_000), DEFAULT_CHUNK_LIMITS);
   assertEquals(big.length, 61);
   assert(big.every((c) => c.length * 6 <= 1000));
 });
