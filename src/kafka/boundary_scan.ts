@@ -40,13 +40,15 @@ export function isOpen(scan: BoundaryScan): boolean {
 
 /**
  * Takes one record read in offset order, starting at the first boundary's offset (records
- * at or past `end` are ignored: no open boundary's answer lies there).
+ * at or past `end` are ignored: no open boundary's answer lies there). The offset is a
+ * number, as the record reader keeps it: a BigInt is made only for an answer.
  */
-export function takeRecord(scan: BoundaryScan, offset: bigint, timestamp: number): void {
-  if (offset >= scan.end) return;
+export function takeRecord(scan: BoundaryScan, offset: number, timestamp: number): void {
   const last = scan.boundaries.length - 1;
+  if (scan.next >= last || scan.boundaries[scan.next]! > timestamp || offset >= scan.end) return;
+  const answer = BigInt(offset);
   while (scan.next < last && scan.boundaries[scan.next]! <= timestamp) {
-    scan.offsets[scan.next++] = offset;
+    scan.offsets[scan.next++] = answer;
   }
 }
 
@@ -54,4 +56,50 @@ export function takeRecord(scan: BoundaryScan, offset: bigint, timestamp: number
 export function finishScan(scan: BoundaryScan): void {
   const last = scan.boundaries.length - 1;
   while (scan.next < last) scan.offsets[scan.next++] = scan.end;
+}
+
+/**
+ * Records' offsets and timestamps in offset order, as a read kept them: enough to answer
+ * other boundaries of the same stretch of log later (replayScan) without reading it again.
+ */
+export interface TimedOffsets {
+  /** Rows filled; the arrays may be longer. */
+  length: number;
+  offsets: Float64Array;
+  timestamps: Float64Array;
+}
+
+export function timedOffsets(capacity = 0): TimedOffsets {
+  return {
+    length: 0,
+    offsets: new Float64Array(capacity),
+    timestamps: new Float64Array(capacity),
+  };
+}
+
+/** Adds a record, moving to twice the room when full. */
+export function keepRecord(kept: TimedOffsets, offset: number, timestamp: number): TimedOffsets {
+  let k = kept;
+  if (k.length === k.offsets.length) {
+    k = timedOffsets(Math.max(16, 2 * k.length));
+    k.offsets.set(kept.offsets);
+    k.timestamps.set(kept.timestamps);
+    k.length = kept.length;
+  }
+  k.offsets[k.length] = offset;
+  k.timestamps[k.length++] = timestamp;
+  return k;
+}
+
+/**
+ * Answers a scan from records read before: `kept` must hold every record from the scan's
+ * first offset up to its `end`, in offset order (a read that reached `end`). The answers are
+ * those reading the log again would give, and nothing stays open.
+ */
+export function replayScan(scan: BoundaryScan, kept: TimedOffsets): void {
+  const start = Number(scan.offsets[0]!);
+  for (let i = 0; i < kept.length && isOpen(scan); i++) {
+    if (kept.offsets[i]! >= start) takeRecord(scan, kept.offsets[i]!, kept.timestamps[i]!);
+  }
+  finishScan(scan);
 }

@@ -8,43 +8,23 @@ import type { ApiLookup } from "./api_versions.ts";
 import { hasArray, keepPartialResponse } from "./_partial.ts";
 import { leanFetchApi } from "./_fetch_response.ts";
 import {
+  appendRecord,
   BATCH_LOG_OVERHEAD,
-  type BatchRecords,
-  type RawBatch,
-  readRecords,
-  type RecordEntry,
+  countRecord,
+  type FetchedBatch,
+  newBatch,
+  NO_KEY,
+  type ReadBatches,
+  readBatches,
+  type RecordColumns,
+  recordColumns,
 } from "./_record_batches.ts";
 import { fetchBudgetOf, FIRST_BATCH_BYTES } from "./in_flight.ts";
 import { keyHash } from "./key_sketch.ts";
 import type { BrokerNode } from "./types.ts";
 
-export type Codec = "none" | "gzip" | "snappy" | "lz4" | "zstd";
-const CODECS: Codec[] = ["none", "gzip", "snappy", "lz4", "zstd"];
-
-/** A record: its offset, timestamp, keyHash() (null without a key) and sizes. */
-export type FetchedRecord = RecordEntry;
-
-export interface FetchedBatch {
-  baseOffset: bigint;
-  /** Bytes the batch takes in the log (and on the wire), header and compression included. */
-  sizeBytes: number;
-  /** Records the batch holds (compaction may have removed some of its offsets). */
-  recordCount: number;
-  /** Offset after the batch's last offset: where the next fetch starts. */
-  nextOffset: bigint;
-  codec: Codec;
-  /**
-   * A control batch (a transaction marker): no user record, but its offset and timestamp
-   * are part of the log that ListOffsets by timestamp searches.
-   */
-  control: boolean;
-  /** The batch's records at or after the requested offset. */
-  records: FetchedRecord[];
-  /** Σ key + value + header bytes of every record of the batch (uncompressed). */
-  payloadBytes: number;
-  /** Records of the batch that carry a key. */
-  keyedRecords: number;
-}
+export type { Codec, FetchedBatch, RecordColumns } from "./_record_batches.ts";
+export { NO_KEY } from "./_record_batches.ts";
 
 export interface PartitionFetch {
   topic: string;
@@ -60,7 +40,10 @@ export interface PartitionFetchResult {
   partition: number;
   /** Kafka error code of the partition; 0 when fine (1 = offset out of range). */
   errorCode: number;
+  /** The whole batches that came back, in log order. */
   batches: FetchedBatch[];
+  /** Their records at or after the requested offset (each batch names its rows). */
+  records: RecordColumns;
   highWatermark: bigint;
   logStartOffset: bigint;
 }
@@ -138,13 +121,13 @@ export async function fetchFromLeader(
     const conn = await client.admin.connections.get({ host: leader.host, port: leader.port });
     if (lean !== null) {
       const r = await lean.async(conn, ...args);
-      return mapPartitions(r, (p) => (from) => p.batches.map((b) => fromRaw(b, from)));
+      return mapPartitions(r, (p) => (from) => readBatches(p.records, from));
     }
     const r = await keepPartialResponse(
       api.async(conn, ...args),
       hasArray<FetchResponse>("responses"),
     );
-    return mapPartitions(r, (p) => (from) => (p.records ?? []).map((b) => toBatch(b, from)));
+    return mapPartitions(r, (p) => (from) => fromClient(p.records ?? [], from));
   };
   // Counted at its maximum, and at least what its first batch may take (returned whole
   // whatever the limit), until its batches are decoded.
@@ -157,11 +140,13 @@ export async function fetchFromLeader(
       for (const p of t.partitions) {
         const i = entry.requests.get(p.partitionIndex);
         if (i === undefined) continue;
+        const { batches, records } = p.read(partitions[i]!.offset);
         results[i] = {
           topic: entry.name,
           partition: p.partitionIndex,
           errorCode: p.errorCode,
-          batches: p.batches(partitions[i]!.offset),
+          batches,
+          records,
           highWatermark: p.highWatermark,
           logStartOffset: p.logStartOffset,
         };
@@ -180,14 +165,14 @@ interface Answer {
       errorCode: number;
       highWatermark: bigint;
       logStartOffset: bigint;
-      batches: (from: bigint) => FetchedBatch[];
+      read: (from: bigint) => ReadBatches;
     }[];
   }[];
 }
 
-function mapPartitions<P extends Omit<Answer["responses"][0]["partitions"][0], "batches">>(
+function mapPartitions<P extends Omit<Answer["responses"][0]["partitions"][0], "read">>(
   response: { responses: { topicId: string; partitions: P[] }[] },
-  batches: (p: P) => (from: bigint) => FetchedBatch[],
+  read: (p: P) => (from: bigint) => ReadBatches,
 ): Answer {
   return {
     responses: response.responses.map((t) => ({
@@ -197,62 +182,42 @@ function mapPartitions<P extends Omit<Answer["responses"][0]["partitions"][0], "
         errorCode: p.errorCode,
         highWatermark: p.highWatermark,
         logStartOffset: p.logStartOffset,
-        batches: batches(p),
+        read: read(p),
       })),
     })),
   };
 }
 
-/** Our reader's batch (Fetch v12 and up). */
-export const fromRaw = (b: RawBatch, from: bigint): FetchedBatch =>
-  fetchedBatch(b, readRecords(b, from));
-
-/** The Kafka client's decoded batch (Fetch before v12), reduced the same way. */
-export function toBatch(b: kafka.RecordsBatch, from: bigint): FetchedBatch {
-  const logAppendTime = (b.attributes & 0x08) !== 0;
-  const records: FetchedRecord[] = [];
-  let payloadBytes = 0;
-  let keyedRecords = 0;
-  for (const r of b.records) {
-    const offset = b.firstOffset + BigInt(r.offsetDelta);
-    let headerBytes = 0;
-    for (const [k, v] of r.headers) headerBytes += (k?.length ?? 0) + (v?.length ?? 0);
-    const [keyBytes, valueBytes] = [r.key?.length ?? 0, r.value?.length ?? 0];
-    payloadBytes += keyBytes + valueBytes + headerBytes;
-    if (r.key !== null) keyedRecords++;
-    if (offset < from) continue;
-    records.push({
-      offset,
-      timestamp: Number(logAppendTime ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
-      keyHash: r.key === null ? null : keyHash(r.key),
-      keyBytes,
-      valueBytes,
-      headerBytes,
-    });
-  }
-  const header = {
-    baseOffset: b.firstOffset,
-    sizeBytes: b.length + BATCH_LOG_OVERHEAD,
-    attributes: b.attributes,
-    lastOffsetDelta: b.lastOffsetDelta,
-  };
-  return fetchedBatch(header, { count: b.records.length, records, payloadBytes, keyedRecords });
-}
-
-/** A batch from its header's fields and what its records add up to, whichever read them. */
-function fetchedBatch(
-  header: Pick<RawBatch, "baseOffset" | "sizeBytes" | "attributes" | "lastOffsetDelta">,
-  read: BatchRecords,
-): FetchedBatch {
-  return {
-    baseOffset: header.baseOffset,
-    sizeBytes: header.sizeBytes,
-    recordCount: read.count,
-    nextOffset: header.baseOffset + BigInt(header.lastOffsetDelta) + 1n,
-    codec: CODECS[header.attributes & 0x07] ?? "none",
-    control: (header.attributes & 0x20) !== 0,
-    records: read.records,
-    payloadBytes: read.payloadBytes,
-    keyedRecords: read.keyedRecords,
-  };
+/** The Kafka client's decoded batches (Fetch before v12), reduced as our reader does. */
+export function fromClient(decoded: readonly kafka.RecordsBatch[], from: bigint): ReadBatches {
+  let records = recordColumns(decoded.reduce((n, b) => n + b.records.length, 0));
+  const batches = decoded.map((b) => {
+    const batch = newBatch(
+      Number(b.firstOffset),
+      b.length + BATCH_LOG_OVERHEAD,
+      b.attributes,
+      b.lastOffsetDelta,
+      records.length,
+    );
+    const logAppendTime = (b.attributes & 0x08) !== 0;
+    for (const r of b.records) {
+      let headerBytes = 0;
+      for (const [k, v] of r.headers) headerBytes += (k?.length ?? 0) + (v?.length ?? 0);
+      const [keyBytes, valueBytes] = [r.key?.length ?? 0, r.value?.length ?? 0];
+      countRecord(batch, keyBytes + valueBytes + headerBytes, r.key !== null);
+      if (b.firstOffset + BigInt(r.offsetDelta) < from) continue;
+      records = appendRecord(
+        records,
+        batch.baseOffset + r.offsetDelta,
+        Number(logAppendTime ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
+        r.key === null ? NO_KEY : keyHash(r.key),
+        keyBytes,
+        valueBytes,
+        headerBytes,
+      );
+    }
+    batch.endRow = records.length;
+    return batch;
+  });
+  return { batches, records };
 }

@@ -249,9 +249,10 @@ async function lookUp(
  * can move a partition's log start between two ListOffsets rounds.
  */
 export function countsBetween(offsets: readonly bigint[]): number[] {
-  const counts: number[] = [];
+  // Each offset as a number (exact below 2^53), not a BigInt difference per hour.
+  const counts = new Array<number>(Math.max(0, offsets.length - 1));
   for (let i = 0; i + 1 < offsets.length; i++) {
-    counts.push(Math.max(0, Number(offsets[i + 1]! - offsets[i]!)));
+    counts[i] = Math.max(0, Number(offsets[i + 1]!) - Number(offsets[i]!));
   }
   return counts;
 }

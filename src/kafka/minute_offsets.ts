@@ -8,6 +8,8 @@
 //
 // How, cheapest first (the hourly rules at minute scale):
 // - an hour in which the partition has no record needs nothing: every minute is empty;
+// - a partition whose window was read whole for its hours (scan_windows.ts kept each
+//   record's offset and timestamp) is answered from those records, by the same rule;
 // - a light partition (at most SCAN_RECORDS_PER_BOUNDARY records per boundary it needs,
 //   counted from its first asked hour's start to its last one's end) is read once, record by
 //   record (boundary_scan.ts, scan_windows.ts), which answers all its minutes together;
@@ -21,7 +23,7 @@
 // A partition whose leader stays unreachable is reported as failed.
 import { inLanes } from "../in_lanes.ts";
 import { lookupLanes } from "./in_flight.ts";
-import { type BoundaryScan, startScan } from "./boundary_scan.ts";
+import { type BoundaryScan, replayScan, startScan, type TimedOffsets } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
 import {
   DEFAULT_SCAN_LIMITS,
@@ -54,6 +56,11 @@ export interface MinuteRequest {
   hours: HourSpan[];
   /** The partition's log bytes per record where known (sizes its reads). */
   bytesPerRecord?: number;
+  /**
+   * Every record of a stretch of the partition holding all the hours, in offset order, as a
+   * whole read of its window kept them: the minutes are answered from them, not read again.
+   */
+  records?: TimedOffsets;
 }
 
 export interface MinuteOffsetsOptions {
@@ -112,7 +119,11 @@ export async function minuteOffsets(
     const records = Number(
       g.offsets[open.at(-1)!]![MINUTES_PER_HOUR]! - g.offsets[open[0]!]![0]!,
     );
-    if (records <= perBoundary * open.length * (MINUTES_PER_HOUR - 1)) {
+    if (g.request.records) {
+      const kept = readingOf(g, open, records);
+      replayScan(kept.scan.scan, g.request.records);
+      takeScan(kept);
+    } else if (records <= perBoundary * open.length * (MINUTES_PER_HOUR - 1)) {
       reads.push(readingOf(g, open, records));
     } else toLookUp.push(g);
   }

@@ -8,8 +8,16 @@
 // sample.
 import { KeySketch } from "./key_sketch.ts";
 import { inLanes } from "../in_lanes.ts";
-import { type BoundaryScan, finishScan, isOpen, takeRecord } from "./boundary_scan.ts";
-import { type FetchClient, fetchFromLeader, type PartitionFetchResult } from "./fetch.ts";
+import {
+  type BoundaryScan,
+  finishScan,
+  isOpen,
+  keepRecord,
+  takeRecord,
+  type TimedOffsets,
+  timedOffsets,
+} from "./boundary_scan.ts";
+import { type FetchClient, fetchFromLeader, NO_KEY, type PartitionFetchResult } from "./fetch.ts";
 import { groupByLeader, type LeaderPartition, type Progress } from "./types.ts";
 
 export interface WindowScan {
@@ -30,6 +38,11 @@ export interface ReadTotals {
   /** The distinct keys among them. */
   keys: KeySketch;
   batches: number;
+  /**
+   * Each record's offset and timestamp, from the window's start to its end: what answers
+   * other boundaries in the window (the busiest minutes) without reading it again.
+   */
+  timed: TimedOffsets;
 }
 
 export interface ScanLimits {
@@ -84,6 +97,7 @@ export async function scanWindows(
       keyedRecords: 0,
       keys: new KeySketch(),
       batches: 0,
+      timed: timedOffsets(),
     },
     cursor: s.scan.offsets[0]!,
     bytes: 0,
@@ -160,21 +174,28 @@ function absorb(r: Reading, result: PartitionFetchResult | undefined, limits: Sc
     else r.active = false;
     return;
   }
+  const { offsets, timestamps, keyHashes } = result.records;
+  const end = Number(r.scan.end);
   for (const b of result.batches) {
-    for (const record of b.records) takeRecord(r.scan, record.offset, record.timestamp);
+    for (let row = b.firstRow; row < b.endRow; row++) {
+      takeRecord(r.scan, offsets[row]!, timestamps[row]!);
+      if (offsets[row]! < end) {
+        r.totals.timed = keepRecord(r.totals.timed, offsets[row]!, timestamps[row]!);
+      }
+    }
     r.bytes += b.sizeBytes;
-    r.cursor = b.nextOffset;
-    if (b.baseOffset < r.scan.end) {
+    if (b.baseOffset < end) {
       r.totals.bytes += b.sizeBytes;
       r.totals.records += b.recordCount;
       r.totals.payloadBytes += b.payloadBytes;
       r.totals.keyedRecords += b.keyedRecords;
-      for (const record of b.records) {
-        if (record.keyHash !== null) r.totals.keys.addHash(record.keyHash);
+      for (let row = b.firstRow; row < b.endRow; row++) {
+        if (keyHashes[row]! !== NO_KEY) r.totals.keys.addHash(keyHashes[row]!);
       }
       r.totals.batches++;
     }
   }
+  r.cursor = BigInt(result.batches.at(-1)!.nextOffset);
   if (r.cursor >= r.scan.end) {
     finishScan(r.scan);
     r.target.whole = r.totals;

@@ -28,8 +28,10 @@ import {
   type FetchClient,
   type FetchedBatch,
   fetchFromLeader,
+  NO_KEY,
   type PartitionFetch,
   type PartitionFetchResult,
+  type RecordColumns,
 } from "../kafka/fetch.ts";
 import { type Answer, perLeader, type RetryContext } from "../kafka/per_leader.ts";
 import type { BrokerNode, LeaderPartition, Progress } from "../kafka/types.ts";
@@ -384,7 +386,7 @@ class Reader {
   }
 
   /** One leader's points: one request per point of each partition, all in flight. */
-  async #fetch(leader: BrokerNode, group: Point[]): Promise<Answer<ReadResult>[]> {
+  async #fetch(leader: BrokerNode, group: Point[]): Promise<Answer<PartitionFetchResult>[]> {
     // A partition's n-th point goes into a request of the n-th round of requests, so no
     // request names a partition twice; a point read alone has a request of its own.
     const requests: number[][] = [];
@@ -404,7 +406,7 @@ class Reader {
       else round.push([i]);
     });
     for (const round of rounds) requests.push(...round);
-    const answers = new Array<Answer<ReadResult>>(group.length);
+    const answers = new Array<Answer<PartitionFetchResult>>(group.length);
     await Promise.all(requests.map(async (indexes) => {
       const points = indexes.map((i) => group[i]!);
       let results: (PartitionFetchResult | undefined)[];
@@ -436,7 +438,7 @@ class Reader {
             ok: false,
             error: new PartitionError(r.errorCode, `Fetch for ${r.topic}[${r.partition}]`),
           }
-          : { ok: true, value: compact(r) };
+          : { ok: true, value: r };
       });
     }));
     return answers;
@@ -446,7 +448,7 @@ class Reader {
    * Takes what one read returned: "alone" when the point's batch must be read on its own,
    * the offset to go on from when the share ended before the run did, else "done".
    */
-  #absorb(p: Point, r: ReadResult): "done" | "alone" | bigint {
+  #absorb(p: Point, r: PartitionFetchResult): "done" | "alone" | bigint {
     const t = p.owner;
     const partition = this.partitions.get(p.target)!;
     // The leader may have moved during the read: later points start at the new one.
@@ -465,19 +467,19 @@ class Reader {
       return "done";
     }
     partition.nulls = 0;
-    for (const b of batches) this.#observe(p, b);
-    const last = r.batches.at(-1)!.nextOffset;
+    for (const b of batches) this.#observe(p, b, r.records);
+    const last = BigInt(r.batches.at(-1)!.nextOffset);
     return last < p.runEnd && last < r.highWatermark ? last : "done";
   }
 
-  #observe(p: Point, b: ReadBatchRecords): void {
+  #observe(p: Point, b: FetchedBatch, records: RecordColumns): void {
     const t = p.owner;
-    const start = p.target.startOffset;
+    const start = Number(p.target.startOffset);
     const batch: ReadBatch = {
       sizeBytes: b.sizeBytes,
       records: b.recordCount,
-      baseOffset: Number(b.baseOffset - start),
-      nextOffset: Number(b.nextOffset - start),
+      baseOffset: b.baseOffset - start,
+      nextOffset: b.nextOffset - start,
     };
     p.run.batches.push(batch);
     t.bytesRead += b.sizeBytes;
@@ -493,14 +495,17 @@ class Reader {
       stats.records += b.recordCount;
       stats.payloadBytes += b.payloadBytes;
       stats.keyedRecords += b.keyedRecords;
-      for (const h of b.keyHashes) if (h >= 0) t.sample.keys.addHash(h);
+      for (let row = b.firstRow; row < b.endRow; row++) {
+        if (records.keyHashes[row] !== NO_KEY) t.sample.keys.addHash(records.keyHashes[row]!);
+      }
       return;
     }
-    for (let i = 0; i < left && i < b.recordBytes.length; i++) {
+    for (let row = b.firstRow; row < b.firstRow + left && row < b.endRow; row++) {
       stats.records++;
-      stats.payloadBytes += b.recordBytes[i]!;
-      const h = b.keyHashes[i]!;
-      if (h >= 0) {
+      stats.payloadBytes += records.keyBytes[row]! + records.valueBytes[row]! +
+        records.headerBytes[row]!;
+      const h = records.keyHashes[row]!;
+      if (h !== NO_KEY) {
         stats.keyedRecords++;
         t.sample.keys.addHash(h);
       }
@@ -530,29 +535,4 @@ class Reader {
       clearTimeout(timer);
     }
   }
-}
-
-/** A fetched batch as the sample keeps it: per record, only its key's hash and its bytes. */
-type ReadBatchRecords = Omit<FetchedBatch, "records"> & {
-  /** keyHash() of each record's key (key_sketch.ts); −1 for a record without one. */
-  keyHashes: Float64Array;
-  /** Key + value + header bytes of each record. */
-  recordBytes: Float64Array;
-};
-type ReadResult = Omit<PartitionFetchResult, "batches"> & { batches: ReadBatchRecords[] };
-
-/**
- * What the sample needs of a partition's answer, taken as it arrives: the records, an object
- * each, would otherwise stay alive until every answer of the round is in, and a round of
- * hundreds of fetches is most of a run's memory.
- */
-function compact(r: PartitionFetchResult): ReadResult {
-  return {
-    ...r,
-    batches: r.batches.map(({ records, ...batch }) => ({
-      ...batch,
-      keyHashes: Float64Array.from(records, (x) => x.keyHash ?? -1),
-      recordBytes: Float64Array.from(records, (x) => x.keyBytes + x.valueBytes + x.headerBytes),
-    })),
-  };
 }

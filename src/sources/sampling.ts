@@ -161,6 +161,7 @@ export async function measureBySampling(
           end: o[first + i + 1] ?? 0n,
         })),
         ...(read && read.records > 0 ? { bytesPerRecord: read.bytes / read.records } : {}),
+        ...(read ? { records: read.timed } : {}),
       });
     }
     // Every partition read whole to count its hours, and from the window's start: no sample

@@ -13,7 +13,7 @@ import { groundTruth } from "../../dev/workload/ground_truth.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
 import { KafkaCluster, partitionKey, type PartitionRef } from "../../src/kafka/cluster.ts";
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
-import { fetchFromLeader } from "../../src/kafka/fetch.ts";
+import { fetchFromLeader, NO_KEY, type RecordColumns } from "../../src/kafka/fetch.ts";
 import { countKafkaRequests, takeRequestCounts } from "../../src/kafka/request_counter.ts";
 import {
   type HourlyOffsetsOptions,
@@ -140,20 +140,25 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
               for (const b of r.batches) {
                 assertEquals(b.codec, topic.compression, `${topic.name} batch codec`);
                 assert(b.sizeBytes > 61, "a batch is larger than its header");
-                for (const rec of b.records) {
-                  assert(rec.offset >= offset);
+                const rec: RecordColumns = r.records;
+                for (let row = b.firstRow; row < b.endRow; row++) {
+                  assert(rec.offsets[row]! >= offset);
                   // What the seeder declared, read back through decompression (the reader
                   // keeps sizes, not contents: tests/unit/record_batches_test.ts compares it
                   // with the Kafka client's decoder, record by record, in every codec).
-                  const size = rec.valueBytes;
+                  const size = rec.valueBytes[row]!;
                   const { min, max } = topic.traffic!.valueBytes;
                   assert(size >= min && size <= max, `${topic.name}: value of ${size} bytes`);
-                  assert(rec.timestamp >= window.start && rec.timestamp < window.end);
-                  assertEquals(rec.keyHash !== null, topic.traffic!.keys.kind !== "none");
-                  assertEquals(rec.headerBytes > 0, topic.traffic!.headers > 0);
+                  const timestamp = rec.timestamps[row]!;
+                  assert(timestamp >= window.start && timestamp < window.end);
+                  assertEquals(
+                    rec.keyHashes[row] !== NO_KEY,
+                    topic.traffic!.keys.kind !== "none",
+                  );
+                  assertEquals(rec.headerBytes[row]! > 0, topic.traffic!.headers > 0);
                   records++;
                 }
-                offset = b.nextOffset;
+                offset = BigInt(b.nextOffset);
               }
             }
             assertEquals(

@@ -1,5 +1,13 @@
 import { assertEquals } from "../assert.ts";
-import { finishScan, isOpen, startScan, takeRecord } from "../../src/kafka/boundary_scan.ts";
+import {
+  finishScan,
+  isOpen,
+  keepRecord,
+  replayScan,
+  startScan,
+  takeRecord,
+  timedOffsets,
+} from "../../src/kafka/boundary_scan.ts";
 
 const H = 3_600_000;
 
@@ -20,7 +28,7 @@ function scanned(log: readonly LogRecord[], hw: bigint, boundaries: number[]): b
   const scan = startScan(boundaries, start, end);
   for (const r of log) {
     if (r.offset < start || !isOpen(scan)) continue;
-    takeRecord(scan, r.offset, r.timestamp);
+    takeRecord(scan, Number(r.offset), r.timestamp);
   }
   if (isOpen(scan)) finishScan(scan);
   return scan.offsets as bigint[];
@@ -75,9 +83,9 @@ Deno.test("a scan matches ListOffsets on out-of-order timestamps, gaps and empty
 
 Deno.test("a scan ignores records past the window's end offset", () => {
   const scan = startScan([0, H, 2 * H, 3 * H], 5n, 8n);
-  takeRecord(scan, 5n, 0.5 * H);
-  takeRecord(scan, 6n, 0.7 * H);
-  takeRecord(scan, 8n, 2.5 * H); // offset(3H) is 8: not in the window
+  takeRecord(scan, 5, 0.5 * H);
+  takeRecord(scan, 6, 0.7 * H);
+  takeRecord(scan, 8, 2.5 * H); // offset(3H) is 8: not in the window
   assertEquals(isOpen(scan), true);
   finishScan(scan);
   assertEquals(scan.offsets, [5n, 8n, 8n, 8n]);
@@ -91,4 +99,45 @@ Deno.test("an empty window has nothing open; one boundary is answered at once", 
   assertEquals([isOpen(one), one.offsets], [false, [7n]]);
   const two = startScan([0, H], 3n, 9n);
   assertEquals([isOpen(two), two.offsets], [false, [3n, 9n]]);
+});
+
+Deno.test("records kept by a read answer finer boundaries inside it as ListOffsets does", () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const next = random(seed);
+    let offset = BigInt(Math.floor(next() * 1000));
+    const log: LogRecord[] = [];
+    const n = Math.floor(next() * 120);
+    for (let i = 0; i < n; i++) {
+      const hour = 99 + (i / Math.max(1, n)) * 27 + (next() - 0.7) * (next() < 0.2 ? 6 : 0.3);
+      log.push({ offset, timestamp: Math.round(hour * H) });
+      offset += BigInt(1 + (next() < 0.1 ? Math.floor(next() * 5) : 0));
+    }
+    const hw = offset;
+    // What a whole read of the window keeps: every record from its first boundary's offset
+    // to its last one's, in offset order.
+    const start = offsetAt(log, hw, boundaries[0]!);
+    const end = offsetAt(log, hw, boundaries.at(-1)!);
+    let kept = timedOffsets();
+    for (const r of log) {
+      if (r.offset >= start && r.offset < end) {
+        kept = keepRecord(kept, Number(r.offset), r.timestamp);
+      }
+    }
+    // Minute boundaries of two hours inside the window, one of them at its last hour.
+    for (const hour of [100 + Math.floor(next() * 20), 123]) {
+      const minutes = Array.from({ length: 61 }, (_, m) => hour * H + m * 60_000);
+      const scan = startScan(
+        minutes,
+        offsetAt(log, hw, minutes[0]!),
+        offsetAt(log, hw, minutes.at(-1)!),
+      );
+      replayScan(scan, kept);
+      assertEquals(isOpen(scan), false);
+      assertEquals(
+        scan.offsets,
+        minutes.map((t) => offsetAt(log, hw, t)),
+        `seed ${seed}, hour ${hour}`,
+      );
+    }
+  }
 });

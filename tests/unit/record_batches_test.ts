@@ -2,13 +2,19 @@
 // batches written by the client's own writer, in every codec, with null, empty and long keys,
 // headers, out-of-order timestamps, log-append time, a batch cut off at the end, and records
 // before the requested offset. Each record must come out with the offset, timestamp, key hash
-// and sizes the client's decoder gives (fetch.ts reduces both the same way), and each batch
-// with the same size and count.
+// and sizes the client's decoder gives (fetch.ts reduces both to the same columns), and each
+// batch with the same size and count.
 import { Buffer } from "node:buffer";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { kafka } from "../../src/deps/kafka.ts";
-import { readRecords, splitBatches } from "../../src/kafka/_record_batches.ts";
-import { fromRaw, toBatch } from "../../src/kafka/fetch.ts";
+import {
+  appendRecord,
+  NO_KEY,
+  readBatches,
+  type RecordColumns,
+  recordColumns,
+} from "../../src/kafka/_record_batches.ts";
+import { fromClient } from "../../src/kafka/fetch.ts";
 import { keyHash } from "../../src/kafka/key_sketch.ts";
 
 const T0 = 1_796_000_000_000n;
@@ -57,29 +63,30 @@ for (const codec of CODECS) {
     const third = batch(codec, 1034n, messages(4, 3));
     // A response may end inside a batch: the third is cut short and must be left out.
     const all = Buffer.concat([first, second, third.subarray(0, third.length - 5)]);
-    const from = [1007n, 0n];
-    const ours = splitBatches(all).map((b, i) => fromRaw(b, from[i]!));
+    const ours = readBatches(all, 1007n);
     // The Kafka client's decoder (what Fetch below v12 still uses), reduced the same way.
-    const theirs = kafka.readRecordsBatches(kafka.Reader.from(all))
-      .map((b, i) => toBatch(b, from[i]!));
-    assertEquals(ours.length, 2);
-    assertEquals(ours, theirs);
+    const theirs = fromClient(kafka.readRecordsBatches(kafka.Reader.from(all)), 1007n);
+    assertEquals(ours.batches.length, 2);
+    assertEquals(ours.batches, theirs.batches);
+    assertEquals(rows(ours.records), rows(theirs.records));
     // And against what was written: records before the requested offset are counted, not
-    // listed; each listed one has its message's timestamp, key hash and value size.
+    // kept; each kept one has its message's timestamp, key hash and value size.
     const written = messages(25, 1);
-    assertEquals(ours[0]!.recordCount, 25);
-    assertEquals(ours[0]!.records.length, 18);
-    ours[0]!.records.forEach((r, k) => {
+    const [one, two] = ours.batches;
+    assertEquals(one!.recordCount, 25);
+    assertEquals([one!.firstRow, one!.endRow], [0, 18]);
+    assertEquals([two!.firstRow, two!.endRow], [18, 27]);
+    rows(ours.records).slice(0, 18).forEach((r, k) => {
       const m = written[k + 7]!;
-      assertEquals(r.offset, 1007n + BigInt(k));
+      assertEquals(r.offset, 1007 + k);
       assertEquals(r.timestamp, Number(m.timestamp));
-      assertEquals(r.keyHash, m.key === undefined ? null : keyHash(m.key));
+      assertEquals(r.keyHash, m.key === undefined ? NO_KEY : keyHash(m.key));
       assertEquals(r.valueBytes, m.value.length);
     });
     // Log-append time: every record of the batch has the batch's max timestamp.
     const max = Math.max(...messages(9, 2).map((m) => Number(m.timestamp)));
-    assert(ours[1]!.records.every((r) => r.timestamp === max));
-    assertEquals(ours[0]!.codec, codec);
+    assert(rows(ours.records).slice(18).every((r) => r.timestamp === max));
+    assertEquals(one!.codec, codec);
   });
 }
 
@@ -88,15 +95,47 @@ Deno.test("record batches: a record whose length disagrees with its fields is an
   const damaged = Buffer.from(good);
   // The first record's length varint (just after the 61-byte header), one too many.
   damaged[61] = damaged[61]! + 2;
-  const [b] = splitBatches(damaged);
-  assertThrows(() => readRecords(b!, 0n));
+  assertThrows(() => readBatches(damaged, 0n));
 });
 
 Deno.test("record batches: nothing whole is no batch; a batch of another magic ends the list", () => {
-  assertEquals(splitBatches(new Uint8Array(0)), []);
+  assertEquals(readBatches(new Uint8Array(0), 0n).batches, []);
   const good = batch("none", 0n, messages(2, 5));
-  assertEquals(splitBatches(good.subarray(0, 60)), []);
+  assertEquals(readBatches(good.subarray(0, 60), 0n).batches, []);
   const old = Buffer.from(good);
   old[16] = 1;
-  assertEquals(splitBatches(Buffer.concat([good, old])).length, 1);
+  assertEquals(readBatches(Buffer.concat([good, old]), 0n).batches.length, 1);
 });
+
+Deno.test("record batches: an offset past 2^53 is an error, not a rounded number", () => {
+  assertThrows(() => readBatches(batch("none", 2n ** 53n, messages(1, 6)), 0n), Error, "2^53");
+});
+
+Deno.test("record columns: rows added past their room are all kept", () => {
+  let columns = recordColumns(2);
+  for (let i = 0; i < 40; i++) {
+    columns = appendRecord(columns, 100 + i, 5 * i, i % 3 ? i : NO_KEY, 1, i, 2);
+  }
+  assertEquals(columns.length, 40);
+  assertEquals(rows(columns).map((r) => r.offset), Array.from({ length: 40 }, (_, i) => 100 + i));
+  assertEquals(rows(columns)[39], {
+    offset: 139,
+    timestamp: 195,
+    keyHash: NO_KEY,
+    keyBytes: 1,
+    valueBytes: 39,
+    headerBytes: 2,
+  });
+});
+
+/** The filled rows of columns, as objects (to compare and read in a test). */
+function rows(c: RecordColumns) {
+  return Array.from({ length: c.length }, (_, i) => ({
+    offset: c.offsets[i]!,
+    timestamp: c.timestamps[i]!,
+    keyHash: c.keyHashes[i]!,
+    keyBytes: c.keyBytes[i]!,
+    valueBytes: c.valueBytes[i]!,
+    headerBytes: c.headerBytes[i]!,
+  }));
+}
