@@ -28,10 +28,10 @@ export const MIN_LOOKUP_LANES = 4;
 
 /**
  * Bytes of Fetch responses (at their maximum size) in flight per client: one of the sample's
- * largest, or two of a light partitions' read. Each worker holds that much, and more until
- * the collector frees it; at 40 ms round trips it still moves 200 MB/s. Bench case g, 16 MiB
- * against 8, interleaved: 30 MB more at the peak (403–421 MB against 378–384) for no time
- * gained (42–49 s against 45 s); 32 MiB took it 30 MB higher again.
+ * largest, or two reads of light partitions (4 MiB each). Each worker holds that much, and more
+ * until the collector frees it; at 40 ms round trips it still moves 200 MB/s. Bench case g,
+ * 16 MiB against 8, interleaved: 25 MB more at the peak (393–411 MB against 369–375) for no
+ * time gained (42–49 s against 45 s); 32 MiB took it 30 MB higher again.
  */
 export const FETCH_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 
