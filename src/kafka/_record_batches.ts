@@ -31,7 +31,7 @@ export const NO_KEY = -1;
 /**
  * The records of a partition's answer, a row each, in log order, column by column. Offsets
  * and timestamps are numbers: exact up to 2^53, which no offset of a real log approaches (a
- * batch beyond it is an error).
+ * batch beyond it is an error; a timestamp beyond it, in nanoseconds, is rounded).
  */
 export interface RecordColumns {
   /** Rows filled; the arrays may be longer. */
@@ -163,13 +163,30 @@ export function countRecord(batch: FetchedBatch, payloadBytes: number, keyed: bo
   if (keyed) batch.keyedRecords++;
 }
 
-/** An int64 as a number, or an error past 2^53 (where a number stops being exact). */
-function int64(view: DataView, at: number): number {
+/** An offset as a number, or an error past 2^53 (where a number stops being exact). */
+function offsetAt(view: DataView, at: number): number {
   const high = view.getInt32(at);
   if (high >= 0x200000 || high < -0x200000) {
-    throw new Error("a record batch holds an offset or a timestamp beyond 2^53");
+    throw new Error("a record batch holds an offset beyond 2^53");
   }
   return high * 0x1_0000_0000 + view.getUint32(at + 4);
+}
+
+/** The Kafka client's offset as a number, by the same rule. */
+export function exactOffset(offset: bigint): number {
+  if (offset > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new Error("a record batch holds an offset beyond 2^53");
+  }
+  return Number(offset);
+}
+
+/**
+ * A timestamp as a number: exact up to 2^53 ms, rounded past it. Producers that write
+ * nanoseconds (about 1.7e18) exist and brokers take them; such a record must not fail the
+ * answer it came in, and it is far past any window this tool reads anyway.
+ */
+function timestampAt(view: DataView, at: number): number {
+  return view.getInt32(at) * 0x1_0000_0000 + view.getUint32(at + 4);
 }
 
 /** Where the whole batch at `at` ends, or -1 when none starts there. */
@@ -199,7 +216,7 @@ export function readBatches(bytes: Uint8Array, from: bigint): ReadBatches {
   for (let at = 0, end = batchEnd(view, at); end > 0; at = end, end = batchEnd(view, at)) {
     const attributes = view.getInt16(at + 21);
     const batch = newBatch(
-      int64(view, at),
+      offsetAt(view, at),
       end - at,
       attributes,
       view.getInt32(at + 23),
@@ -212,8 +229,8 @@ export function readBatches(bytes: Uint8Array, from: bigint): ReadBatches {
       const inflated = inflate(codec, bytes.subarray(body, end));
       cursor.reset(inflated, 0, inflated.length);
     }
-    const baseTimestamp = int64(view, at + 27);
-    const appendTime = (attributes & LOG_APPEND_TIME) !== 0 ? int64(view, at + 35) : null;
+    const baseTimestamp = timestampAt(view, at + 27);
+    const appendTime = (attributes & LOG_APPEND_TIME) !== 0 ? timestampAt(view, at + 35) : null;
     // Offsets before `from` are only counted: compare deltas, for each record.
     const skipBelow = first - batch.baseOffset;
     const count = view.getInt32(at + 57);

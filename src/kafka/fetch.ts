@@ -11,6 +11,7 @@ import {
   appendRecord,
   BATCH_LOG_OVERHEAD,
   countRecord,
+  exactOffset,
   type FetchedBatch,
   newBatch,
   NO_KEY,
@@ -193,7 +194,7 @@ export function fromClient(decoded: readonly kafka.RecordsBatch[], from: bigint)
   let records = recordColumns(decoded.reduce((n, b) => n + b.records.length, 0));
   const batches = decoded.map((b) => {
     const batch = newBatch(
-      Number(b.firstOffset),
+      exactOffset(b.firstOffset),
       b.length + BATCH_LOG_OVERHEAD,
       b.attributes,
       b.lastOffsetDelta,

@@ -108,7 +108,20 @@ Deno.test("record batches: nothing whole is no batch; a batch of another magic e
 });
 
 Deno.test("record batches: an offset past 2^53 is an error, not a rounded number", () => {
-  assertThrows(() => readBatches(batch("none", 2n ** 53n, messages(1, 6)), 0n), Error, "2^53");
+  const far = batch("none", 2n ** 53n, messages(1, 6));
+  assertThrows(() => readBatches(far, 0n), Error, "2^53");
+  const decoded = kafka.readRecordsBatches(kafka.Reader.from(far));
+  assertThrows(() => fromClient(decoded, 0n), Error, "2^53");
+});
+
+Deno.test("record batches: a timestamp in nanoseconds is read (rounded), not an error", () => {
+  const nanos = 1_796_000_000_000_000_000n;
+  const written = messages(3, 7).map((m, i) => ({ ...m, timestamp: nanos + BigInt(i) }));
+  const read = readBatches(batch("none", 5n, written), 0n);
+  assertEquals(read.batches.length, 1);
+  assertEquals(read.records.length, 3);
+  assertEquals(read.records.timestamps[0], Number(nanos));
+  assertEquals([...read.records.offsets.subarray(0, 3)], [5, 6, 7]);
 });
 
 Deno.test("record columns: rows added past their room are all kept", () => {
