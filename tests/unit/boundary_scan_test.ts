@@ -45,6 +45,27 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * A random log and its high watermark: up to `records` records over `hours` hours from hour
+ * `from`, times mostly rising, a fifth of them up to `late` hours off and the rest up to
+ * `near`, and offsets with the gaps compaction leaves.
+ */
+function randomLog(
+  next: () => number,
+  shape: { records: number; from: number; hours: number; late: number; near: number },
+): { log: LogRecord[]; hw: bigint } {
+  let offset = BigInt(Math.floor(next() * 1000));
+  const log: LogRecord[] = [];
+  const n = Math.floor(next() * shape.records);
+  for (let i = 0; i < n; i++) {
+    const hour = shape.from + (i / Math.max(1, n)) * shape.hours +
+      (next() - 0.7) * (next() < 0.2 ? shape.late : shape.near);
+    log.push({ offset, timestamp: Math.round(hour * H) });
+    offset += BigInt(1 + (next() < 0.1 ? Math.floor(next() * 5) : 0));
+  }
+  return { log, hw: offset };
+}
+
 const boundaries = Array.from({ length: 25 }, (_, i) => 100 * H + i * H);
 
 Deno.test("a scan answers every boundary as ListOffsets does, on in-order logs", () => {
@@ -62,17 +83,13 @@ Deno.test("a scan answers every boundary as ListOffsets does, on in-order logs",
 
 Deno.test("a scan matches ListOffsets on out-of-order timestamps, gaps and empty hours", () => {
   for (let seed = 1; seed <= 300; seed++) {
-    const next = random(seed);
-    let offset = BigInt(Math.floor(next() * 1000));
-    const log: LogRecord[] = [];
-    const n = Math.floor(next() * 80);
-    for (let i = 0; i < n; i++) {
-      // Mostly rising times with late and early records, and gaps compaction leaves.
-      const hour = 95 + (i / Math.max(1, n)) * 35 + (next() - 0.7) * (next() < 0.2 ? 20 : 2);
-      log.push({ offset, timestamp: Math.round(hour * H) });
-      offset += BigInt(1 + (next() < 0.1 ? Math.floor(next() * 5) : 0));
-    }
-    const hw = offset;
+    const { log, hw } = randomLog(random(seed), {
+      records: 80,
+      from: 95,
+      hours: 35,
+      late: 20,
+      near: 2,
+    });
     assertEquals(
       scanned(log, hw, boundaries),
       boundaries.map((t) => offsetAt(log, hw, t)),
@@ -104,15 +121,7 @@ Deno.test("an empty window has nothing open; one boundary is answered at once", 
 Deno.test("records kept by a read answer finer boundaries inside it as ListOffsets does", () => {
   for (let seed = 1; seed <= 200; seed++) {
     const next = random(seed);
-    let offset = BigInt(Math.floor(next() * 1000));
-    const log: LogRecord[] = [];
-    const n = Math.floor(next() * 120);
-    for (let i = 0; i < n; i++) {
-      const hour = 99 + (i / Math.max(1, n)) * 27 + (next() - 0.7) * (next() < 0.2 ? 6 : 0.3);
-      log.push({ offset, timestamp: Math.round(hour * H) });
-      offset += BigInt(1 + (next() < 0.1 ? Math.floor(next() * 5) : 0));
-    }
-    const hw = offset;
+    const { log, hw } = randomLog(next, { records: 120, from: 99, hours: 27, late: 6, near: 0.3 });
     // What a whole read of the window keeps: every record from its first boundary's offset
     // to its last one's, in offset order.
     const start = offsetAt(log, hw, boundaries[0]!);
