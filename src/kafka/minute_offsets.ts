@@ -23,6 +23,7 @@
 // A partition whose leader stays unreachable is reported as failed.
 import { inLanes } from "../in_lanes.ts";
 import { lookupLanes } from "./in_flight.ts";
+import { countsBetween } from "./hourly_offsets.ts";
 import { type BoundaryScan, replayScan, startScan, type TimedOffsets } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
 import {
@@ -279,11 +280,8 @@ async function lookUp(
   });
 }
 
-/** Records in each minute of an hour from its 61 minute-boundary offsets. */
-export function countsPerMinute(offsets: readonly bigint[]): number[] {
-  const counts: number[] = [];
-  for (let m = 0; m + 1 < offsets.length; m++) {
-    counts.push(Math.max(0, Number(offsets[m + 1]! - offsets[m]!)));
-  }
-  return counts;
-}
+/**
+ * Records in each minute of an hour from its 61 minute-boundary offsets: the same differences,
+ * never negative, as the hours' (countsBetween).
+ */
+export const countsPerMinute: (offsets: readonly bigint[]) => number[] = countsBetween;
