@@ -1,6 +1,7 @@
 // Proves the test bed with the project's own Kafka client: both listeners, every codec read
-// back, and hourly counts from ListOffsets by timestamp equal to the profile's ground truth,
-// on the main thread and inside a Web Worker.
+// back by both Fetch readers (v12 and up, and the Kafka client's below), and hourly counts from
+// ListOffsets by timestamp equal to the profile's ground truth, on the main thread and inside a
+// Web Worker.
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import {
   fixture,
@@ -13,7 +14,14 @@ import { groundTruth } from "../../dev/workload/ground_truth.ts";
 import { HOUR_MS } from "../../dev/workload/plan.ts";
 import { KafkaCluster, partitionKey, type PartitionRef } from "../../src/kafka/cluster.ts";
 import type { KafkaConnection } from "../../src/kafka/connection.ts";
-import { fetchFromLeader, NO_KEY, type RecordColumns } from "../../src/kafka/fetch.ts";
+import {
+  type FetchClient,
+  fetchFromLeader,
+  NO_KEY,
+  type RecordColumns,
+} from "../../src/kafka/fetch.ts";
+import type { VersionedApi } from "../../src/kafka/api_versions.ts";
+import { kafka } from "../../src/deps/kafka.ts";
 import { countKafkaRequests, takeRequestCounts } from "../../src/kafka/request_counter.ts";
 import {
   type HourlyOffsetsOptions,
@@ -110,67 +118,80 @@ Deno.test("test bed: both listeners, every codec, exact hourly counts (main thre
       await assertRejects(() => k2.listTopics(false)).finally(() => k2.close());
     });
 
-    await t.step(
-      "records of all four codecs read back whole, by offset, with no consumer group",
-      async () => {
-        await withCluster(sasl, async (k) => {
-          const groupsBefore = await k.listGroups();
-          const { brokers } = await k.describe();
-          const parts = await k.partitions(names);
-          for (const topic of profile.topics.filter((t) => t.compression !== "none")) {
-            const meta = parts.get(topic.name)!;
-            const leader = brokers.find((b) => b.nodeId === meta.leaders[0])!;
-            let offset = 0n;
-            let records = 0;
-            let highWatermark = -1n;
-            while (highWatermark < 0n || offset < highWatermark) {
-              const [r] = await fetchFromLeader(k, leader, [{
-                topic: topic.name,
-                topicId: meta.id,
-                partition: 0,
-                offset,
-                maxBytes: 256 * 1024,
-              }]);
-              assert(r && r.errorCode === 0, `${topic.name}: fetch error ${r?.errorCode}`);
-              highWatermark = r.highWatermark;
-              assert(
-                r.batches.length > 0,
-                `${topic.name}: no batch at offset ${offset} of ${highWatermark}`,
-              );
-              for (const b of r.batches) {
-                assertEquals(b.codec, topic.compression, `${topic.name} batch codec`);
-                assert(b.sizeBytes > 61, "a batch is larger than its header");
-                const rec: RecordColumns = r.records;
-                for (let row = b.firstRow; row < b.endRow; row++) {
-                  assert(rec.offsets[row]! >= offset);
-                  // What the seeder declared, read back through decompression (the reader
-                  // keeps sizes, not contents: tests/unit/record_batches_test.ts compares it
-                  // with the Kafka client's decoder, record by record, in every codec).
-                  const size = rec.valueBytes[row]!;
-                  const { min, max } = topic.traffic!.valueBytes;
-                  assert(size >= min && size <= max, `${topic.name}: value of ${size} bytes`);
-                  const timestamp = rec.timestamps[row]!;
-                  assert(timestamp >= window.start && timestamp < window.end);
-                  assertEquals(
-                    rec.keyHashes[row] !== NO_KEY,
-                    topic.traffic!.keys.kind !== "none",
-                  );
-                  assertEquals(rec.headerBytes[row]! > 0, topic.traffic!.headers > 0);
-                  records++;
+    // Fetch v12 and up are read by src/kafka/_record_batches.ts; older versions, which brokers
+    // before Kafka 2.7 answer at most, by the Kafka client's decoder (fetch.ts fromClient).
+    // This broker speaks both, so both are read against the same ground truth.
+    const readers: [string, (k: KafkaCluster) => FetchClient][] = [
+      ["the broker's newest Fetch", (k) => k],
+      ["Fetch v11, the Kafka client's decoder", (k) => ({
+        admin: k.admin,
+        api: async <T>(name: string) =>
+          name === "Fetch" ? kafka.fetchV11.api as T : await k.api<T & VersionedApi>(name),
+      })],
+    ];
+    for (const [reader, client] of readers) {
+      await t.step(
+        `records of all four codecs read back whole, by offset, with no consumer group (${reader})`,
+        async () => {
+          await withCluster(sasl, async (k) => {
+            const groupsBefore = await k.listGroups();
+            const { brokers } = await k.describe();
+            const parts = await k.partitions(names);
+            for (const topic of profile.topics.filter((t) => t.compression !== "none")) {
+              const meta = parts.get(topic.name)!;
+              const leader = brokers.find((b) => b.nodeId === meta.leaders[0])!;
+              let offset = 0n;
+              let records = 0;
+              let highWatermark = -1n;
+              while (highWatermark < 0n || offset < highWatermark) {
+                const [r] = await fetchFromLeader(client(k), leader, [{
+                  topic: topic.name,
+                  topicId: meta.id,
+                  partition: 0,
+                  offset,
+                  maxBytes: 256 * 1024,
+                }]);
+                assert(r && r.errorCode === 0, `${topic.name}: fetch error ${r?.errorCode}`);
+                highWatermark = r.highWatermark;
+                assert(
+                  r.batches.length > 0,
+                  `${topic.name}: no batch at offset ${offset} of ${highWatermark}`,
+                );
+                for (const b of r.batches) {
+                  assertEquals(b.codec, topic.compression, `${topic.name} batch codec`);
+                  assert(b.sizeBytes > 61, "a batch is larger than its header");
+                  const rec: RecordColumns = r.records;
+                  for (let row = b.firstRow; row < b.endRow; row++) {
+                    assert(rec.offsets[row]! >= offset);
+                    // What the seeder declared, read back through decompression (the reader
+                    // keeps sizes, not contents: tests/unit/record_batches_test.ts compares it
+                    // with the Kafka client's decoder, record by record, in every codec).
+                    const size = rec.valueBytes[row]!;
+                    const { min, max } = topic.traffic!.valueBytes;
+                    assert(size >= min && size <= max, `${topic.name}: value of ${size} bytes`);
+                    const timestamp = rec.timestamps[row]!;
+                    assert(timestamp >= window.start && timestamp < window.end);
+                    assertEquals(
+                      rec.keyHashes[row] !== NO_KEY,
+                      topic.traffic!.keys.kind !== "none",
+                    );
+                    assertEquals(rec.headerBytes[row]! > 0, topic.traffic!.headers > 0);
+                    records++;
+                  }
+                  offset = BigInt(b.nextOffset);
                 }
-                offset = BigInt(b.nextOffset);
               }
+              assertEquals(
+                records,
+                truth.get(topic.name)!.perPartition[0],
+                `${topic.name}[0] records`,
+              );
             }
-            assertEquals(
-              records,
-              truth.get(topic.name)!.perPartition[0],
-              `${topic.name}[0] records`,
-            );
-          }
-          assertEquals(await k.listGroups(), groupsBefore, "reading created no consumer group");
-        });
-      },
-    );
+            assertEquals(await k.listGroups(), groupsBefore, "reading created no consumer group");
+          });
+        },
+      );
+    }
 
     const expectCounts = (counts: Map<string, number[]>) => {
       for (const topic of profile.topics) {
