@@ -1,13 +1,14 @@
 // The boundary offsets where a log is least tidy: records whose timestamps go back and forth,
-// and transactions, whose commit and abort markers take an offset of their own, stamped with
-// the time the broker wrote them. Reading the records and looking each boundary up with
-// ListOffsets must both give what the test wrote: the earliest offset whose timestamp is ≥
-// the boundary, or the high watermark when none is.
-import { assertEquals } from "../assert.ts";
+// transactions, whose commit and abort markers take an offset of their own, stamped with the
+// time the broker wrote them, and timestamps in nanoseconds, past 2^53. Reading the records and
+// looking each boundary up with ListOffsets must both give what the test wrote: the earliest
+// offset whose timestamp is ≥ the boundary, or the high watermark when none is.
+import { assert, assertEquals } from "../assert.ts";
 import { localBroker, plaintextConnection } from "../support/testbed.ts";
 import { kafka } from "../../src/deps/kafka.ts";
 import { KafkaCluster, LATEST } from "../../src/kafka/cluster.ts";
 import { clientOptions, DEFAULT_TUNING } from "../../src/kafka/connection.ts";
+import { fetchFromLeader } from "../../src/kafka/fetch.ts";
 import { boundaryOffsets, type HourlyOffsetsOptions } from "../../src/kafka/hourly_offsets.ts";
 import type { LeaderPartition } from "../../src/kafka/types.ts";
 
@@ -29,7 +30,7 @@ Deno.test("boundary offsets over out-of-order timestamps and transaction markers
   const info = await localBroker();
   const connection = plaintextConnection(info);
   const prefix = `kt${Date.now().toString(36)}edge_`;
-  const topics = { ooo: `${prefix}ooo`, txn: `${prefix}txn` };
+  const topics = { ooo: `${prefix}ooo`, txn: `${prefix}txn`, nanos: `${prefix}nanos` };
   const admin = new kafka.Admin(clientOptions(connection, DEFAULT_TUNING));
   const cluster = new KafkaCluster(connection);
   const options = {
@@ -37,21 +38,29 @@ Deno.test("boundary offsets over out-of-order timestamps and transaction markers
     idempotent: true,
     acks: kafka.ProduceAcks.ALL,
   };
-  const message = (topic: string, timestamp: number) => ({
+  const message = (topic: string, timestamp: number, partition = 0) => ({
     topic,
-    partition: 0,
+    partition,
     timestamp: BigInt(Math.round(timestamp)),
     value: Buffer.from(`at ${timestamp}`),
   });
   try {
-    await admin.createTopics({ topics: Object.values(topics), partitions: 1, replicas: 1 });
+    await admin.createTopics({ topics: [topics.ooo, topics.txn], partitions: 1, replicas: 1 });
+    // A producer that writes nanoseconds sets ~1.8e18, past 2^53; Kafka takes it where the
+    // topic allows timestamps that far ahead.
+    await admin.createTopics({
+      topics: [topics.nanos],
+      partitions: 2,
+      replicas: 1,
+      configs: [{ name: "message.timestamp.after.max.ms", value: "9223372036854775807" }],
+    });
     const meta = await cluster.partitions(Object.values(topics));
     const { brokers } = await cluster.describe();
-    const partition = (topic: string): LeaderPartition => ({
+    const partition = (topic: string, p = 0): LeaderPartition => ({
       topic,
       topicId: meta.get(topic)!.id,
-      partition: 0,
-      leader: brokers.find((b) => b.nodeId === meta.get(topic)!.leaders[0])!,
+      partition: p,
+      leader: brokers.find((b) => b.nodeId === meta.get(topic)!.leaders[p])!,
     });
     const check = async (topic: string, boundaries: number[], log: number[]) => {
       for (const [way, o] of WAYS) {
@@ -124,6 +133,59 @@ Deno.test("boundary offsets over out-of-order timestamps and transaction markers
       assertEquals(expected(log, boundaries), [0n, 3n, 6n, 8n, 11n]);
       await check(topics.txn, boundaries, log);
     });
+
+    await t.step(
+      "timestamps in nanoseconds, past 2^53, beside a partition in milliseconds",
+      async () => {
+        const end = Math.floor(Date.now() / H) * H;
+        const start = end - 4 * H;
+        const nanos = Date.now() * 1e6;
+        const logs = [
+          [start + 0.5 * H, nanos, start + 1.5 * H, nanos + 1e9, start + 3.5 * H],
+          [start + 0.2 * H, start + 2.2 * H, start + 3.2 * H],
+        ];
+        const producer = new kafka.Producer(options);
+        try {
+          for (const [p, log] of logs.entries()) {
+            for (const ts of log) {
+              await producer.send({ messages: [message(topics.nanos, ts, p)] });
+            }
+          }
+        } finally {
+          await producer.close();
+        }
+        const boundaries = Array.from({ length: 5 }, (_, i) => start + i * H);
+        const parts = logs.map((_, p) => partition(topics.nanos, p));
+        for (const [way, o] of WAYS) {
+          const got = await boundaryOffsets(cluster, parts, boundaries, o);
+          assertEquals([...got.failed], [], `failures ${way}`);
+          for (const [p, log] of logs.entries()) {
+            const key = `${topics.nanos}\u0000${p}`;
+            const want = expected(log, boundaries);
+            assertEquals(got.offsets.get(key), want, `partition ${p}, records ${way}`);
+            // Read, not looked up after the read failed, which would give the same offsets.
+            const read = got.wholeReads.get(key)?.records;
+            assertEquals(read, way === "read" ? Number(want.at(-1)! - want[0]!) : undefined);
+          }
+        }
+        // The sample reads whole batches up to the end of the log, the nanosecond ones too,
+        // each Fetch answering from one segment (the broker rolls one at such a jump in time).
+        // Both partitions go in every request: a batch the reader refused would lose them both.
+        const next = parts.map(() => 0n);
+        const read: number[][] = parts.map(() => []);
+        for (let round = 0; next.some((o, p) => o < logs[p]!.length); round++) {
+          assert(round < 20, `no progress past offsets ${next}`);
+          const requests = parts.map((x, p) => ({ ...x, offset: next[p]!, maxBytes: 1 << 20 }));
+          const answers = await fetchFromLeader(cluster, parts[0]!.leader, requests);
+          for (const [p, r] of answers.entries()) {
+            assert(r !== undefined && r.errorCode === 0, `partition ${p}: ${r?.errorCode}`);
+            read[p]!.push(...r.records.timestamps.subarray(0, r.records.length));
+            next[p] = BigInt(r.batches.at(-1)?.nextOffset ?? next[p]!);
+          }
+        }
+        assertEquals(read, logs, "timestamps read, in log order");
+      },
+    );
   } finally {
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
     await admin.close();
