@@ -116,13 +116,17 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
       );
     }
 
-    // A shorter SAMPLING_DAYS keeps the saved window's last days.
+    // A shorter SAMPLING_DAYS keeps the saved window's last days. WORKERS beyond twice the
+    // cores (or 16) is capped, and the log says so.
     const shorter = await Deno.makeTempDir({ prefix: "kpr-replay-short-" });
     const short = await runCli(
       ["--method", "replay", "--measurements", join(cwd, "measured.json"), "--output-dir", shorter],
-      { env: { SAMPLING_DAYS: "1" } },
+      { env: { SAMPLING_DAYS: "1", WORKERS: "64" } },
     );
     assertEquals(short.code, 0, short.stderr);
+    const capped = Math.min(2 * navigator.hardwareConcurrency, 16);
+    assertStringIncludes(short.stderr, `up to ${capped} worker(s)`);
+    assertStringIncludes(short.stderr, `WORKERS 64 capped at ${capped}: at most twice the CPU`);
     for (const t of (await report(shorter)).topics) {
       assert(t.hourly.length <= 24, `${t.topic_name}: ${t.hourly.length} hours`);
     }
