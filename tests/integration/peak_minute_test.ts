@@ -3,8 +3,9 @@
 // records in one minute (the profile's `minuteBursts`). Every number is compared with the
 // ground truth of the record plan (dev/workload/ground_truth.ts), never with the tool's own
 // output: the peak minute's start and records are exact, and so is every partition's every
-// hour. The minute offsets are also checked both ways they can be found, reading records and
-// looking each minute up, partition by partition and minute by minute.
+// hour. The minute offsets are also checked every way they can be found (reading records,
+// looking each minute up, and replaying the records a whole read kept), partition by partition
+// and minute by minute.
 import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "../assert.ts";
 import { localBroker, plaintextConnection, seedFresh } from "../support/testbed.ts";
 import {
@@ -19,7 +20,9 @@ import {
   type TopicProfile,
   type WorkloadProfile,
 } from "../../dev/workload/profile.ts";
+import { keepRecord, type TimedOffsets, timedOffsets } from "../../src/kafka/boundary_scan.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
+import { fetchFromLeader } from "../../src/kafka/fetch.ts";
 import { WINDOW_LOOKUPS } from "../../src/kafka/hourly_offsets.ts";
 import { countKafkaRequests, takeRequestCounts } from "../../src/kafka/request_counter.ts";
 import {
@@ -28,9 +31,32 @@ import {
   type MinuteOffsetsOptions,
   type MinuteRequest,
 } from "../../src/kafka/minute_offsets.ts";
+import type { LeaderPartition } from "../../src/kafka/types.ts";
 import { planCluster } from "../../src/plan/cluster_plan.ts";
 import { PEAK_MINUTE_TOP_HOURS } from "../../src/sources/peak_minute.ts";
 import { measureBySampling } from "../../src/sources/sampling.ts";
+
+const REPLAYED = "replayed from the records of a whole read";
+
+/** Every record's offset and timestamp from `from` to the end of the log, as a whole read keeps. */
+async function keptRecords(
+  cluster: KafkaCluster,
+  at: LeaderPartition,
+  from: bigint,
+): Promise<TimedOffsets> {
+  let kept = timedOffsets();
+  for (let offset = from, end = -1n; end < 0n || offset < end;) {
+    const [r] = await fetchFromLeader(cluster, at.leader, [{ ...at, offset, maxBytes: 1 << 20 }]);
+    assert(r && r.errorCode === 0, `${at.topic}[${at.partition}]@${offset}: ${r?.errorCode}`);
+    end = r.highWatermark;
+    if (r.batches.length === 0) break;
+    for (let row = 0; row < r.records.length; row++) {
+      kept = keepRecord(kept, r.records.offsets[row]!, r.records.timestamps[row]!);
+    }
+    offset = BigInt(r.batches.at(-1)!.nextOffset);
+  }
+  return kept;
+}
 
 const LIMITS = {
   batchSize: 10_000,
@@ -282,6 +308,8 @@ Deno.test("peak minute and per-partition hours equal what the workload wrote", a
     const ways: [string, MinuteOffsetsOptions][] = [
       ["read", { scanRecordsPerBoundary: Infinity }],
       ["looked up", { scanRecordsPerBoundary: 0 }],
+      // What the sampling source does for a partition it read whole to count its hours.
+      [REPLAYED, {}],
     ];
     for (const [way, options] of ways) {
       await t.step(`every partition's every minute, ${way}`, async () => {
@@ -292,26 +320,29 @@ Deno.test("peak minute and per-partition hours equal what the workload wrote", a
           const window = { start: anchor - 2 * 24 * HOUR_MS, end: anchor };
           const truth = peakMinuteTruth(profile, topic, anchor, window, { topHours: 3 });
           if (!truth) continue;
-          tp.leaders.forEach((leader, partition) => {
+          for (const [partition, leader] of tp.leaders.entries()) {
             const hours = truth.hoursSearched;
+            const at: LeaderPartition = {
+              topic: tp.name,
+              topicId: tp.topicId,
+              partition,
+              leader: plan.brokers.find((b) => b.nodeId === leader)!,
+            };
+            const start = plannedOffset(profile, topic, anchor, partition, hours[0]!);
             asked.push({
-              partition: {
-                topic: tp.name,
-                topicId: tp.topicId,
-                partition,
-                leader: plan.brokers.find((b) => b.nodeId === leader)!,
-              },
+              partition: at,
               hours: hours.map((h) => ({
                 hourStart: h,
                 start: plannedOffset(profile, topic, anchor, partition, h),
                 end: plannedOffset(profile, topic, anchor, partition, h + HOUR_MS),
               })),
+              ...way === REPLAYED ? { records: await keptRecords(cluster, at, start) } : {},
             });
             expected.set(
               `${tp.name}/${partition}`,
               hours.map((h) => minuteTruth(profile, topic, anchor, h).perPartition[partition]!),
             );
-          });
+          }
         }
         takeRequestCounts();
         const got = await minuteOffsets(cluster, asked, options);
@@ -320,6 +351,7 @@ Deno.test("peak minute and per-partition hours equal what the workload wrote", a
         if (way === "looked up") {
           assertEquals(sent, { ListOffsets: PEAK_MINUTE_TOP_HOURS * 59 }, "one round per minute");
         }
+        if (way === REPLAYED) assertEquals(sent, {}, "answered from the kept records alone");
         assertEquals([...got.failed], []);
         for (const r of asked) {
           const key = `${r.partition.topic}/${r.partition.partition}`;
