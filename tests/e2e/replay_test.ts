@@ -17,6 +17,20 @@ async function report(dir: string): Promise<JsonReport> {
   return JSON.parse(await Deno.readTextFile(join(dir, name)));
 }
 
+/**
+ * Bytes per second one consumer reads, with no minimum partition count: the test bed's topics
+ * carry a few bytes per second, so their recommendations move with the factor.
+ */
+const CAPACITY = 1;
+const CAPACITIES = {
+  CONSUMER_THROUGHPUT_PER_PARTITION: String(CAPACITY),
+  MIN_CONSUMPTION_THROUGHPUT: "0",
+  MIN_RECOMMENDED_PARTITIONS: "1",
+};
+const DAY = 24 * 3_600_000;
+/** The end of a topic's window, where its hours stop. */
+const anchorOf = (t: JsonReport["topics"][number]) => Date.parse(t.window_end);
+
 /** The topic fields version 2 of the measurements file added (Model v2, then egress). */
 const V2_FIELDS = [
   "partition_hourly",
@@ -44,8 +58,7 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
             "sasl.password": "analyst-secret",
             "ssl.ca.location": info.caFile,
           }]),
-          CONSUMER_THROUGHPUT_PER_PARTITION: "50",
-          MIN_CONSUMPTION_THROUGHPUT: "0",
+          ...CAPACITIES,
         },
       },
     );
@@ -87,8 +100,7 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
       {
         env: {
           REQUIRED_CONSUMPTION_THROUGHPUT_FACTOR: "5",
-          CONSUMER_THROUGHPUT_PER_PARTITION: "50",
-          MIN_CONSUMPTION_THROUGHPUT: "0",
+          ...CAPACITIES,
         },
       },
     );
@@ -99,10 +111,12 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
     const params = {
       ...DEFAULT_MODEL_PARAMS,
       requiredThroughputFactor: 5,
-      consumerThroughputPerPartition: 50,
+      consumerThroughputPerPartition: CAPACITY,
       minConsumptionThroughput: 0,
+      minRecommendedPartitions: 1,
     };
     assertEquals(after.topics.length, before.topics.length);
+    let moved = 0;
     for (const t of after.topics) {
       const was = before.topics.find((b) => b.topic_name === t.topic_name)!;
       assertEquals(t.hourly, was.hourly, `${t.topic_name}: the measurements, unchanged`);
@@ -114,7 +128,10 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
         recommendPartitions(t.required_bytes_per_second!, params, 1),
         t.topic_name,
       );
+      if (t.recommended_partitions! > was.recommended_partitions!) moved++;
     }
+    // The factor moved recommendations above the minimum: they were not carried over.
+    assert(moved >= 4, `${moved} recommendations grew with the factor`);
 
     // A shorter SAMPLING_DAYS keeps the saved window's last days. WORKERS beyond twice the
     // cores (or 16) is capped, and the log says so.
@@ -128,7 +145,9 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
     assertStringIncludes(short.stderr, `up to ${capped} worker(s)`);
     assertStringIncludes(short.stderr, `WORKERS 64 capped at ${capped}: at most twice the CPU`);
     for (const t of (await report(shorter)).topics) {
-      assert(t.hourly.length <= 24, `${t.topic_name}: ${t.hourly.length} hours`);
+      const was = before.topics.find((b) => b.topic_name === t.topic_name)!;
+      const lastDay = was.hourly.filter((h) => Date.parse(h.hour_start) >= anchorOf(was) - DAY);
+      assertEquals(t.hourly, lastDay, `${t.topic_name}: the saved window's last 24 hours`);
     }
 
     // A version 1 file (before Model v2's fields) is still read: those fields are unknown.
@@ -148,6 +167,7 @@ Deno.test("--save-measurements, then --method replay with another factor: same m
     const older = await Deno.makeTempDir({ prefix: "kpr-replay-v1-" });
     const fromV1 = await runCli(
       ["--method", "replay", "--measurements", join(cwd, "v1.json"), "--output-dir", older],
+      { env: CAPACITIES },
     );
     assertEquals(fromV1.code, 0, fromV1.stderr);
     for (const t of (await report(older)).topics) {
