@@ -7,7 +7,7 @@
 // tests/integration/aws_secrets_test.ts.)
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { kafkaCredentials, runCli } from "../support/cli.ts";
+import { filesUnder, kafkaCredentials, runCli } from "../support/cli.ts";
 import { fixture, localBroker, seedFresh } from "../support/testbed.ts";
 import { startEmulator } from "../../dev/metrics_api/emulator.ts";
 import { base64Forms } from "../../src/scrub.ts";
@@ -18,17 +18,6 @@ const CLOUD_SECRET = "cl0ud-S3cret-4410";
 
 /** Files the tests write as the run's input, holding the secrets on purpose. */
 const INPUT_FILES = new Set([".env", "kafka.json"]);
-
-/** Every file under `dir` but the inputs, as text. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    const p = join(dir, e.name);
-    if (e.isDirectory) out.push(...await filesUnder(p));
-    else if (!INPUT_FILES.has(e.name)) out.push(await Deno.readTextFile(p));
-  }
-  return out;
-}
 
 /** How a secret (with its user, for the `user:secret` of HTTP Basic) can appear in output. */
 function encodings(secret: string, user?: string): string[] {
@@ -50,7 +39,7 @@ async function assertClean(
   cwd: string,
   secrets: (string | [user: string, secret: string])[],
 ) {
-  const texts = [r.stdout, r.stderr, ...await filesUnder(cwd)];
+  const texts = [r.stdout, r.stderr, ...await filesUnder(cwd, INPUT_FILES)];
   for (const s of secrets) {
     const forms = typeof s === "string" ? encodings(s) : encodings(s[1], s[0]);
     for (const form of forms) {

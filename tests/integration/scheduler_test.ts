@@ -62,6 +62,8 @@ Deno.test("a worker may reach its own cluster's hosts and no other", async () =>
     const own = await pool.run("plain", hosts, task(plaintext));
     assertEquals(own.type, "measured");
     if (own.type !== "measured") return;
+    assert(plan.topics.length > 0, "the seeded topics are planned");
+    assertEquals(own.measurements.length, plan.topics.length, "a measurement per topic");
     assert(
       own.measurements.every((m) => m.error === null),
       JSON.stringify(own.measurements.map((m) => m.error)),
@@ -72,6 +74,7 @@ Deno.test("a worker may reach its own cluster's hosts and no other", async () =>
     const denied = await pool.run("plain", hosts, task(other));
     assertEquals(denied.type, "measured");
     if (denied.type !== "measured") return;
+    assertEquals(denied.measurements.length, plan.topics.length, "a measurement per topic");
     for (const m of denied.measurements) {
       assertStringIncludes(m.error ?? "", "network access to localhost is not permitted");
     }

@@ -1,6 +1,7 @@
 // Runs the real CLI (main.ts) in a subprocess, with a clean environment and its own
 // working directory, as a user would: what tests check is its exit code, stdout, stderr
 // and the files it writes.
+import { join } from "node:path";
 import { childEnv } from "./child_env.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -113,4 +114,15 @@ export async function startCli(args: string[], options: CliOptions = {}): Promis
 /** The reference tool's way of giving credentials: a KAFKA_CREDENTIALS JSON list. */
 export function kafkaCredentials(entries: Record<string, string>[]): string {
   return JSON.stringify(entries);
+}
+
+/** The text of every file under `dir` (recursively) but those named in `skip`. */
+export async function filesUnder(dir: string, skip: ReadonlySet<string> = new Set()) {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) out.push(...await filesUnder(p, skip));
+    else if (!skip.has(e.name)) out.push(await Deno.readTextFile(p));
+  }
+  return out;
 }
