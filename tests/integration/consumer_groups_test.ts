@@ -251,6 +251,17 @@ Deno.test("consumer groups: per topic, the groups with committed offsets, their 
       });
       const empty = `${prefix}d`;
       await admin.createTopics({ topics: [empty], partitions: 1, replicas: 1 });
+      // CreateTopics may answer before Metadata shows the topic, which a run never reads
+      // before its plan (Metadata) has it: wait until it does.
+      const cluster = new KafkaCluster(connection);
+      try {
+        for (let i = 0; !(await cluster.metadata([empty])).topics.has(empty); i++) {
+          assert(i < 200, `${empty} never showed in Metadata`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } finally {
+        await cluster.close();
+      }
       assertEquals(asObject(await read(connection, [empty])), { [empty]: [] });
       takeRequestCounts();
       assertEquals(asObject(await read(connection, [])), {});
