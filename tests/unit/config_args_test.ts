@@ -167,6 +167,11 @@ Deno.test("jsonErrorPosition() agrees with V8 where V8 gives a position", () => 
     }
     assertEquals(jsonErrorPosition(text), v8, text);
   }
+  // V8 gives no position for an unexpected token, only the text around it: found from that.
+  assertEquals(jsonErrorPosition('{"a": x}'), 6);
+  assertEquals(jsonErrorPosition(`[${"1,".repeat(30)}z]`), 61);
+  // Quoted text that also occurs earlier: the position is where it is unexpected.
+  assertEquals(jsonErrorPosition('["aaaaaaaaaaaaaaaaaaaa", aaaaaaaaaa]'), 25);
   assertEquals(jsonErrorPosition("[1]"), null);
   assertEquals(jsonErrorPosition(""), 0);
   assertEquals(jsonErrorPosition("[1,]"), 3);

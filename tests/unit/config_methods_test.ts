@@ -286,7 +286,7 @@ Deno.test("SAVE_MEASUREMENTS: no comma; its folder is created and the file probe
   );
   assertEquals([...Deno.readDirSync(join(dir, "runs"))], [], "the probe leaves nothing behind");
   await Deno.writeTextFile(join(dir, "kept.json"), "saved before");
-  await check(["--format=", "--save-measurements", "kept.json"]);
+  assertEquals(await check(["--format=", "--save-measurements", "kept.json"]), "kept.json");
   assertEquals(await Deno.readTextFile(join(dir, "kept.json")), "saved before");
   const e = await check(["--format=", "--save-measurements", "runs"]);
   assert(e instanceof ConfigError);

@@ -104,11 +104,15 @@ Deno.test("ByteBudget: a charge larger than the budget runs alone; failures give
   await Promise.all([small, big]);
   assert(bigRan);
   assertEquals(budget.highWater, 100, "counted at the whole budget");
-  await assertRejects(() => budget.use(50, () => Promise.reject(new Error("broken"))));
+  await assertRejects(
+    () => budget.use(50, () => Promise.reject(new Error("broken"))),
+    Error,
+    "broken",
+  );
   assertEquals(budget.used, 0);
   // One budget per client object.
   const client = {};
-  assertEquals(fetchBudgetOf(client), fetchBudgetOf(client));
+  assert(fetchBudgetOf(client) === fetchBudgetOf(client), "the same budget object each time");
   assert(fetchBudgetOf(client) !== fetchBudgetOf({}));
   assertEquals(fetchBudgetOf(client).capacity, FETCH_BYTES_IN_FLIGHT);
 });
@@ -225,7 +229,7 @@ Deno.test("refreshLeaders(): refreshes asked together share one Metadata request
     assertEquals(cluster.calls.length, 3);
     cluster.fail = true;
     cluster.gates[2]!.resolve();
-    await assertRejects(() => p3);
+    await assertRejects(() => p3, Error, "no broker answered Metadata");
     assertEquals(later[0]!.leader, node(0), "a failed refresh leaves the leader as it was");
     cluster.fail = false;
     const p4 = cluster.refreshLeaders(later);

@@ -30,10 +30,12 @@ Deno.test("the level filters lower levels", async () => {
   await setupLogging({ level: "warning", scrub: (t) => t, write: (l) => lines.push(l) });
   try {
     const log = textLogger("test");
+    log.debug("hidden");
     log.info("hidden");
     log.warn("shown");
+    log.error("shown too");
   } finally {
     await teardownLogging();
   }
-  assertEquals(lines.length, 1);
+  assertEquals(lines.map((l) => l.slice(9)), ["WARN  shown", "ERROR shown too"]);
 });

@@ -74,20 +74,24 @@ Deno.test("analyzeTopic() applies broker-multiple rounding with the cluster's br
   assertEquals(analyzeTopic(m, p, { brokerCount: 3 }).recommendedPartitions, 9);
 });
 
-Deno.test("analyzeTopic() avg_record_bytes is bytes / records, which for sampling is logBytes / batchRecords", () => {
-  const s = sample({ logBytes: 512_000, batchRecords: 1000 }); // 512 log bytes per record
+Deno.test("analyzeTopic() avg_record_bytes is the window's bytes / records, not the sample's own ratio", () => {
+  // The hours carry 512 bytes a record; the sample's log bytes per batch record, 400, differ.
+  const s = sample({ logBytes: 400_000, batchRecords: 1000 });
   const hours = [1, 2, 3].map((n) => ({
     hourStart: hoursAgo(n),
     records: 100 * n,
     bytes: 100 * n * 512,
   }));
   const r = analyzeTopic(measurement(hours, { sample: s }), params(), ctx);
-  assertEquals(r.avgRecordBytes, s.logBytes / s.batchRecords);
+  assertEquals(r.avgRecordBytes, 512);
 });
 
 Deno.test("analyzeTopic() avg_payload_bytes is the sample's payload bytes per record, null without a sample", () => {
   const withSample = analyzeTopic(
-    measurement([hourAt(1, 1)], { sample: sample({ records: 1000, payloadBytes: 750_000 }) }),
+    // Per record read, not per record of the batches read (1,200: a batch came in part).
+    measurement([hourAt(1, 1)], {
+      sample: sample({ records: 1000, batchRecords: 1200, payloadBytes: 750_000 }),
+    }),
     params(),
     ctx,
   );

@@ -26,12 +26,19 @@ Deno.test("deno.json's analyze and permissions tasks are the ones built from src
 });
 
 Deno.test("the base permissions grant every setting's variable and nothing broad", () => {
-  for (const name of ENV_NAMES) assert(BASE_PERMISSIONS.env.includes(name), name);
+  // Exactly the settings and the two files a GitHub Actions runner names, nothing else.
+  const env = [...ENV_NAMES, "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"];
+  assertEquals([...BASE_PERMISSIONS.env].sort(), [...env].sort());
   for (const name of [...BASE_PERMISSIONS.env, ...AWS_PERMISSIONS.env]) {
     assert(ALL_ENV_NAMES.includes(name), name);
   }
   for (const name of URL_SETTINGS) assert(ENV_NAMES.includes(name), `${name} is not a setting`);
-  assertEquals(permissionFlags(BASE_PERMISSIONS).slice(0, 1), ["--allow-net=*.confluent.cloud"]);
+  assertEquals(permissionFlags(BASE_PERMISSIONS), [
+    "--allow-net=*.confluent.cloud",
+    `--allow-env=${BASE_PERMISSIONS.env.join(",")}`,
+    "--allow-read=.env,reports",
+    "--allow-write=reports",
+  ]);
   // An empty value would allow everything, so an empty list gives no flag at all.
   assertEquals(permissionFlags({ net: [], env: [], read: [], write: [], sys: [] }), []);
 });
