@@ -14,6 +14,8 @@ import {
 } from "../support/testbed.ts";
 import {
   assertMatchesTruth,
+  kafkaRequests,
+  metadataWithoutFault,
   readJsonReport,
   saslSslCredentials,
   seedCluster,
@@ -36,7 +38,8 @@ Deno.test("fault: a broker killed mid-run: every topic measured, exit 0, records
   const seeded = await seedCluster(info, "leader_moves_profile.json", "kill");
   try {
     const victim = await busiestLeader(info, seeded.prefix);
-    const run = await startCli(["--topic-filter", seeded.prefix], {
+    const calm = await metadataWithoutFault(seeded, saslSslCredentials(info));
+    const run = await startCli(["--topic-filter", seeded.prefix, "--verbose"], {
       env: { KAFKA_CREDENTIALS: saslSslCredentials(info) },
     });
     // Planned: the measuring now starts with leaders that are about to be gone.
@@ -44,6 +47,11 @@ Deno.test("fault: a broker killed mid-run: every topic measured, exit 0, records
     await killNode(info, victim);
     const r = await run.result;
     assertEquals(r.code, 0, r.stderr);
+    const metadata = kafkaRequests(r.stderr)["Metadata"] ?? 0;
+    assert(
+      metadata > calm,
+      `the run met the fault: ${metadata} Metadata requests, ${calm} without`,
+    );
     const report = await readJsonReport(join(run.cwd, "reports"));
     assertEquals(report.topics.length, seeded.profile.topics.length);
     assertMatchesTruth(report, seeded);
@@ -59,7 +67,8 @@ Deno.test("fault: a broker paused 40 s mid-run: every topic measured, exit 0, re
   let resumed: Promise<unknown> = Promise.resolve();
   try {
     const victim = await busiestLeader(info, seeded.prefix);
-    const run = await startCli(["--topic-filter", seeded.prefix], {
+    const calm = await metadataWithoutFault(seeded, saslSslCredentials(info));
+    const run = await startCli(["--topic-filter", seeded.prefix, "--verbose"], {
       env: { KAFKA_CREDENTIALS: saslSslCredentials(info) },
     });
     await run.waitForLine(/topic\(s\) to analyse/);
@@ -67,6 +76,11 @@ Deno.test("fault: a broker paused 40 s mid-run: every topic measured, exit 0, re
     resumed = new Promise((r) => setTimeout(r, 40_000)).then(() => resumeNode(info, victim));
     const r = await run.result;
     assertEquals(r.code, 0, r.stderr);
+    const metadata = kafkaRequests(r.stderr)["Metadata"] ?? 0;
+    assert(
+      metadata > calm,
+      `the run met the fault: ${metadata} Metadata requests, ${calm} without`,
+    );
     const report = await readJsonReport(join(run.cwd, "reports"));
     assertEquals(report.topics.length, seeded.profile.topics.length);
     assertMatchesTruth(report, seeded);

@@ -9,6 +9,8 @@ import { kafkaCredentials, startCli } from "../support/cli.ts";
 import { allProxies, testCluster, toxiproxyOf } from "../support/testbed.ts";
 import {
   assertMatchesTruth,
+  kafkaRequests,
+  metadataWithoutFault,
   readJsonReport,
   saslSslCredentials,
   seedCluster,
@@ -61,21 +63,21 @@ Deno.test("fault: connections reset mid-run are opened again: exit 0, records eq
   try {
     // Every broker reached through the proxy, each response 20 ms late, so the run is still
     // measuring when the resets come.
+    const credentials = kafkaCredentials([{
+      kafka_cluster_id: "resets",
+      "bootstrap.servers": info.bootstrap.proxiedSaslSsl.join(","),
+      "sasl.username": "analyst",
+      "sasl.password": "analyst-secret",
+      "ssl.ca.location": info.caFile,
+    }]);
+    const calm = await metadataWithoutFault(seeded, credentials);
     const slow = await proxy.addToxicToAll(allProxies(info), {
       name: "slow",
       type: "latency",
       attributes: { latency: 20 },
     });
-    const run = await startCli(["--topic-filter", seeded.prefix], {
-      env: {
-        KAFKA_CREDENTIALS: kafkaCredentials([{
-          kafka_cluster_id: "resets",
-          "bootstrap.servers": info.bootstrap.proxiedSaslSsl.join(","),
-          "sasl.username": "analyst",
-          "sasl.password": "analyst-secret",
-          "ssl.ca.location": info.caFile,
-        }]),
-      },
+    const run = await startCli(["--topic-filter", seeded.prefix, "--verbose"], {
+      env: { KAFKA_CREDENTIALS: credentials },
     });
     await run.waitForLine(/topic\(s\) to analyse/);
     // For two seconds every connection is reset as soon as data flows (TCP RST).
@@ -89,6 +91,11 @@ Deno.test("fault: connections reset mid-run are opened again: exit 0, records eq
     await slow();
     const r = await run.result;
     assertEquals(r.code, 0, r.stderr);
+    const metadata = kafkaRequests(r.stderr)["Metadata"] ?? 0;
+    assert(
+      metadata > calm,
+      `the run met the resets: ${metadata} Metadata requests, ${calm} without`,
+    );
     assertMatchesTruth(await readJsonReport(join(run.cwd, "reports")), seeded);
   } finally {
     await proxy.reset();
