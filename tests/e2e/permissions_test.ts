@@ -194,7 +194,7 @@ Deno.test("a broker outside the allowed hosts fails naming --allow-net and the h
       "security.protocol": "PLAINTEXT",
     }]),
   });
-  assert(r.code === 3 || r.code === 2, `exit ${r.code}:\n${r.stderr}`);
+  assertEquals(r.code, 3, r.stderr);
   assertStringIncludes(r.stderr, "cluster perm-denied failed");
   assertStringIncludes(r.stderr, `--allow-net=${info.plaintextBootstrap}`);
   assertNoStack(r);

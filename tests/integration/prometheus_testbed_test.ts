@@ -192,7 +192,8 @@ for (const family of ["jmx", "jmx_persec"] as const) {
       for (const [topic, , want] of truthRows(p, "records")) {
         const hours = rate.get(topic);
         if (want === 0 && !hours) continue;
-        for (const [h, v] of hours ?? []) {
+        assert(hours && hours.size > 0, `${topic}: no rate() series`);
+        for (const [h, v] of hours) {
           const t = p.truth.topics.get(topic)!.hourly.find((x) => x.hourStart === h)!;
           assert(Math.abs(v - t.records) < 1e-6, `${topic} ${h}: rate×3600 ${v} vs ${t.records}`);
         }
