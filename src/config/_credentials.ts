@@ -8,7 +8,7 @@ import { X509Certificate } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "../deps/zod.ts";
 import { type KafkaConnection, parseBootstrapServers, usesSasl } from "../kafka/connection.ts";
-import { safeClusterId } from "../report/files.ts";
+import { safeClusterId } from "../safe_cluster_id.ts";
 import { closest } from "./_suggest.ts";
 import { MAX_CLUSTER_ID_LENGTH } from "./settings.ts";
 import type { ConfluentCloudCredential, PrometheusCredential, SecretPath } from "./types.ts";
