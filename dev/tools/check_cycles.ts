@@ -1,7 +1,8 @@
 // `deno task cycles` (part of `deno task ok`): the module graph of src/ has no import cycle,
 // between files or between folders (a module at the root of src/ counts as a folder of its
-// own), and src/deps/ imports no application code. Type-only imports count: a cycle of
-// types still ties two layers together. The graph is Deno's own (`deno info --json` over an
+// own), src/deps/ imports no application code, and the early stages of the data flow
+// (config → sources → model) import none of the later ones (FLOW). Type-only imports count: a
+// cycle of types still ties two layers together. The graph is Deno's own (`deno info --json` over an
 // entry that imports every module of src/), so it is what the runtime and the type checker
 // see. Prints each cycle with the imports that close it; exits 1 when there is one.
 import { join, relative } from "node:path";
@@ -110,6 +111,33 @@ export function folderOf(path: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join("/") : path;
 }
 
+/** Stages of config → sources → model → reports, and what they must not import. */
+const FLOW: readonly (readonly [string[], string[]])[] = [
+  [["src/config", "src/sources", "src/model"], [
+    "src/report",
+    "src/run",
+    "src/cli",
+    "src/scheduler",
+  ]],
+];
+
+/** The imports that break FLOW or reach out of src/deps/, one line each. */
+export function layerProblems(edges: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const problems: string[] = [];
+  for (const [from, tos] of edges) {
+    for (const to of tos) {
+      const [a, b] = [folderOf(from), folderOf(to)];
+      if (a === "src/deps" && b !== "src/deps") {
+        problems.push(`${from} imports application code: ${to} (deps/ must not)`);
+      }
+      if (FLOW.some(([early, later]) => early.includes(a) && later.includes(b))) {
+        problems.push(`${from} imports ${to}: ${a} comes before ${b} in the data flow`);
+      }
+    }
+  }
+  return problems;
+}
+
 function folderEdges(graph: Graph): Map<string, Map<string, string[]>> {
   const out = new Map<string, Map<string, string[]>>();
   for (const [from, tos] of graph.edges) {
@@ -144,17 +172,10 @@ if (import.meta.main) {
     );
     problems.push(`folders ${scc.join(", ")} import each other:\n    ${inside.join("\n    ")}`);
   }
-  for (const [from, tos] of graph.edges) {
-    if (folderOf(from) !== "src/deps") continue;
-    for (const to of tos) {
-      if (folderOf(to) !== "src/deps") {
-        problems.push(`${from} imports application code: ${to} (deps/ must not)`);
-      }
-    }
-  }
+  problems.push(...layerProblems(graph.edges));
   if (problems.length > 0) {
     console.error(`${problems.length} import problem(s):\n  ${problems.join("\n  ")}`);
     Deno.exit(1);
   }
-  console.log(`no import cycles among ${graph.edges.size} modules of src/`);
+  console.log(`no import cycles or layer breaks among ${graph.edges.size} modules of src/`);
 }
