@@ -23,7 +23,6 @@
 // A partition whose leader stays unreachable is reported as failed.
 import { inLanes } from "../in_lanes.ts";
 import { lookupLanes } from "./in_flight.ts";
-import { countsBetween } from "./hourly_offsets.ts";
 import { type BoundaryScan, replayScan, startScan, type TimedOffsets } from "./boundary_scan.ts";
 import type { KafkaCluster } from "./cluster.ts";
 import {
@@ -279,9 +278,3 @@ async function lookUp(
     });
   });
 }
-
-/**
- * Records in each minute of an hour from its 61 minute-boundary offsets: the same differences,
- * never negative, as the hours' (countsBetween).
- */
-export const countsPerMinute: (offsets: readonly bigint[]) => number[] = countsBetween;

@@ -27,12 +27,7 @@ import {
 } from "../kafka/types.ts";
 import { boundaryOffsets, countsBetween } from "../kafka/hourly_offsets.ts";
 import { LATEST } from "../kafka/list_offsets.ts";
-import {
-  countsPerMinute,
-  type MinuteOffsets,
-  minuteOffsets,
-  type MinuteRequest,
-} from "../kafka/minute_offsets.ts";
+import { type MinuteOffsets, minuteOffsets, type MinuteRequest } from "../kafka/minute_offsets.ts";
 import { busiestMinute, topHours } from "./peak_minute.ts";
 import type { HourlyPoint, PeakMinute, TopicMeasurement } from "../model/measurement.ts";
 import { HOUR_MS, type Window } from "../model/window.ts";
@@ -237,7 +232,7 @@ function peakMinuteOf(
   for (const p of partitions) {
     const grid = minutes.offsets.get(partitionKey(p.topic, p.partition));
     if (!grid || grid.length !== top.length) return null;
-    grid.forEach((o, j) => countsPerMinute(o).forEach((n, m) => perMinute[j]![m]! += n));
+    grid.forEach((o, j) => countsBetween(o).forEach((n, m) => perMinute[j]![m]! += n));
   }
   return busiestMinute(top.map((i) => windowStart + i * HOUR_MS), perMinute, bytesPerRecord);
 }

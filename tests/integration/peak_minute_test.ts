@@ -23,10 +23,9 @@ import {
 import { keepRecord, type TimedOffsets, timedOffsets } from "../../src/kafka/boundary_scan.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
 import { fetchFromLeader } from "../../src/kafka/fetch.ts";
-import { WINDOW_LOOKUPS } from "../../src/kafka/hourly_offsets.ts";
+import { countsBetween, WINDOW_LOOKUPS } from "../../src/kafka/hourly_offsets.ts";
 import { countKafkaRequests, takeRequestCounts } from "../../src/kafka/request_counter.ts";
 import {
-  countsPerMinute,
   minuteOffsets,
   type MinuteOffsetsOptions,
   type MinuteRequest,
@@ -356,7 +355,7 @@ Deno.test("peak minute and per-partition hours equal what the workload wrote", a
         for (const r of asked) {
           const key = `${r.partition.topic}/${r.partition.partition}`;
           const grid = got.offsets.get(`${r.partition.topic}\u0000${r.partition.partition}`);
-          assertEquals(grid?.map(countsPerMinute), expected.get(key), `${key} ${way}`);
+          assertEquals(grid?.map(countsBetween), expected.get(key), `${key} ${way}`);
         }
       });
     }

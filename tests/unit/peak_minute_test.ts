@@ -5,11 +5,8 @@
 // answers kept inside their hour.
 import { assert, assertEquals } from "../assert.ts";
 import { busiestMinute, PEAK_MINUTE_TOP_HOURS, topHours } from "../../src/sources/peak_minute.ts";
-import {
-  countsPerMinute,
-  minuteOffsets,
-  type MinuteRequest,
-} from "../../src/kafka/minute_offsets.ts";
+import { countsBetween } from "../../src/kafka/hourly_offsets.ts";
+import { minuteOffsets, type MinuteRequest } from "../../src/kafka/minute_offsets.ts";
 import type { KafkaCluster } from "../../src/kafka/cluster.ts";
 import type { OffsetsAt } from "../../src/kafka/list_offsets.ts";
 import type { LeaderPartition } from "../../src/kafka/types.ts";
@@ -47,9 +44,9 @@ Deno.test("busiestMinute(): the earliest of the busiest minutes, bytes at the gi
   assertEquals(busiestMinute([], [], 2), null);
 });
 
-Deno.test("countsPerMinute(): differences of consecutive boundaries, never negative", () => {
-  assertEquals(countsPerMinute([10n, 10n, 13n, 20n]), [0, 3, 7]);
-  assertEquals(countsPerMinute([5n, 4n]), [0]);
+Deno.test("countsBetween(): records between consecutive boundaries, never negative", () => {
+  assertEquals(countsBetween([10n, 10n, 13n, 20n]), [0, 3, 7]);
+  assertEquals(countsBetween([5n, 4n]), [0]);
 });
 
 /** A partition's log: the timestamp at each offset from `logStart` on. */
@@ -170,7 +167,7 @@ Deno.test("minuteOffsets(): one round per open minute, each partition at its own
   assertEquals(got.offsets.get("a\u00000"), [expected(a0, T0), expected(a0, T0 + 2 * H)]);
   assertEquals(got.offsets.get("b\u00000"), [expected(b0, T0 + 5 * H), expected(b0, T0 + 6 * H)]);
   assertEquals(got.offsets.get("b\u00001"), [expected(b1, T0 + 5 * H), expected(b1, T0 + 6 * H)]);
-  assertEquals(countsPerMinute(got.offsets.get("a\u00000")![0]!)[17], 3);
+  assertEquals(countsBetween(got.offsets.get("a\u00000")![0]!)[17], 3);
   // 2 hours × 59 inner minutes: 118 rounds, one request each; b1's empty hour asks nothing.
   assertEquals(calls.length, 118);
   for (const c of calls) {
@@ -198,7 +195,7 @@ Deno.test("minuteOffsets(): answers stay inside their hour; a failed partition f
   const o = got.offsets.get("c\u00000")![0]!;
   assertEquals(o.length, 61);
   assert(o.every((v, m) => m === 0 || v >= o[m - 1]!), "never decreasing");
-  const counts = countsPerMinute(o);
+  const counts = countsBetween(o);
   assertEquals(counts.reduce((s, n) => s + n, 0), 3, "the minutes add up to the hour");
   // 2 min answered past the hour's end (3): the hour's end, and every minute after it too.
   assertEquals(o[2], 3n);
