@@ -395,7 +395,8 @@ async function retry<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
   }
 }
 
-async function waitUntil(
+/** Polls `check` every 200 ms (a failed check counts as false) until it holds; throws after. */
+export async function waitUntil(
   check: () => Promise<boolean>,
   what: string,
   timeoutMs = 60_000,

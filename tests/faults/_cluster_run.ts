@@ -104,7 +104,7 @@ export function assertMatchesTruth(report: JsonReport, seeded: SeededCluster): v
 }
 
 /** A run's Kafka requests by API, from the line `--verbose` logs at its end. */
-export function kafkaRequests(stderr: string): Record<string, number> {
+function kafkaRequests(stderr: string): Record<string, number> {
   const m = /Kafka requests: (\{.*\})/.exec(stderr);
   assert(m, "no 'Kafka requests' line: the run needs --verbose");
   return JSON.parse(m[1]!);
@@ -113,7 +113,7 @@ export function kafkaRequests(stderr: string): Record<string, number> {
 /**
  * The Metadata requests of a run over the seeded topics with nothing wrong: a run that met a
  * fault looks its leaders up again, so it sends more (a fault struck after the run had read
- * everything would prove nothing).
+ * everything would prove nothing). assertMetFault compares a run with it.
  */
 export async function metadataWithoutFault(
   seeded: SeededCluster,
@@ -124,4 +124,10 @@ export async function metadataWithoutFault(
   });
   assertEquals(r.code, 0, r.stderr);
   return kafkaRequests(r.stderr)["Metadata"] ?? 0;
+}
+
+/** The run (its `--verbose` stderr) sent more Metadata requests than `calm`: it met `fault`. */
+export function assertMetFault(stderr: string, calm: number, fault: string): void {
+  const metadata = kafkaRequests(stderr)["Metadata"] ?? 0;
+  assert(metadata > calm, `the run met ${fault}: ${metadata} Metadata requests, ${calm} without`);
 }

@@ -9,7 +9,7 @@ import { kafkaCredentials, startCli } from "../support/cli.ts";
 import { allProxies, testCluster, toxiproxyOf } from "../support/testbed.ts";
 import {
   assertMatchesTruth,
-  kafkaRequests,
+  assertMetFault,
   metadataWithoutFault,
   readJsonReport,
   saslSslCredentials,
@@ -91,11 +91,7 @@ Deno.test("fault: connections reset mid-run are opened again: exit 0, records eq
     await slow();
     const r = await run.result;
     assertEquals(r.code, 0, r.stderr);
-    const metadata = kafkaRequests(r.stderr)["Metadata"] ?? 0;
-    assert(
-      metadata > calm,
-      `the run met the resets: ${metadata} Metadata requests, ${calm} without`,
-    );
+    assertMetFault(r.stderr, calm, "the resets");
     assertMatchesTruth(await readJsonReport(join(run.cwd, "reports")), seeded);
   } finally {
     await proxy.reset();

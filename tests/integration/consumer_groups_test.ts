@@ -24,6 +24,7 @@ import {
 } from "../support/testbed.ts";
 import { brokerOptionsFromEnv } from "../../dev/kafka/broker.ts";
 import { stopCluster } from "../../dev/kafka/cluster.ts";
+import { waitUntil } from "../../dev/workload/seeder.ts";
 import { inLanes } from "../../src/in_lanes.ts";
 import { kafka } from "../../src/deps/kafka.ts";
 import { KafkaCluster } from "../../src/kafka/cluster.ts";
@@ -254,14 +255,11 @@ Deno.test("consumer groups: per topic, the groups with committed offsets, their 
       // CreateTopics may answer before Metadata shows the topic, which a run never reads
       // before its plan (Metadata) has it: wait until it does.
       const cluster = new KafkaCluster(connection);
-      try {
-        for (let i = 0; !(await cluster.metadata([empty])).topics.has(empty); i++) {
-          assert(i < 200, `${empty} never showed in Metadata`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      } finally {
-        await cluster.close();
-      }
+      await waitUntil(
+        async () => (await cluster.metadata([empty])).topics.has(empty),
+        `${empty} in Metadata`,
+        10_000,
+      ).finally(() => cluster.close());
       assertEquals(asObject(await read(connection, [empty])), { [empty]: [] });
       takeRequestCounts();
       assertEquals(asObject(await read(connection, [])), {});
