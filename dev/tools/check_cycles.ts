@@ -1,10 +1,10 @@
 // `deno task cycles` (part of `deno task ok`): the module graph of src/ has no import cycle,
 // between files or between folders (a module at the root of src/ counts as a folder of its
 // own), src/deps/ imports no application code, and the early stages of the data flow
-// (config → sources → model) import none of the later ones (FLOW). Type-only imports count: a
-// cycle of types still ties two layers together. The graph is Deno's own (`deno info --json` over an
-// entry that imports every module of src/), so it is what the runtime and the type checker
-// see. Prints each cycle with the imports that close it; exits 1 when there is one.
+// (config → sources → model) import none of the later ones. Type-only imports count: a cycle
+// of types still ties two layers together. The graph is Deno's own (`deno info --json` over
+// an entry that imports every module of src/), so it is what the runtime and the type checker
+// see. Prints each problem with the imports behind it; exits 1 when there is one.
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -111,17 +111,11 @@ export function folderOf(path: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join("/") : path;
 }
 
-/** Stages of config → sources → model → reports, and what they must not import. */
-const FLOW: readonly (readonly [string[], string[]])[] = [
-  [["src/config", "src/sources", "src/model"], [
-    "src/report",
-    "src/run",
-    "src/cli",
-    "src/scheduler",
-  ]],
-];
+/** Early stages of config → sources → model → reports, and the later ones they may not import. */
+const EARLY = ["src/config", "src/sources", "src/model"];
+const LATER = ["src/report", "src/run", "src/cli", "src/scheduler"];
 
-/** The imports that break FLOW or reach out of src/deps/, one line each. */
+/** The imports by which an early stage reaches a later one, or src/deps/ app code; a line each. */
 export function layerProblems(edges: ReadonlyMap<string, ReadonlySet<string>>): string[] {
   const problems: string[] = [];
   for (const [from, tos] of edges) {
@@ -130,7 +124,7 @@ export function layerProblems(edges: ReadonlyMap<string, ReadonlySet<string>>): 
       if (a === "src/deps" && b !== "src/deps") {
         problems.push(`${from} imports application code: ${to} (deps/ must not)`);
       }
-      if (FLOW.some(([early, later]) => early.includes(a) && later.includes(b))) {
+      if (EARLY.includes(a) && LATER.includes(b)) {
         problems.push(`${from} imports ${to}: ${a} comes before ${b} in the data flow`);
       }
     }
