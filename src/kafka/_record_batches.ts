@@ -163,20 +163,21 @@ export function countRecord(batch: FetchedBatch, payloadBytes: number, keyed: bo
   if (keyed) batch.keyedRecords++;
 }
 
-/** An offset as a number, or an error past 2^53 (where a number stops being exact). */
+const OFFSET_PAST_2_53 = "a record batch holds an offset beyond 2^53";
+
+/**
+ * An offset as a number, or an error past 2^53 (where a number stops being exact). Read as two
+ * halves: a BigInt per batch is what this reader avoids.
+ */
 function offsetAt(view: DataView, at: number): number {
   const high = view.getInt32(at);
-  if (high >= 0x200000 || high < -0x200000) {
-    throw new Error("a record batch holds an offset beyond 2^53");
-  }
+  if (high >= 0x200000 || high < -0x200000) throw new Error(OFFSET_PAST_2_53);
   return high * 0x1_0000_0000 + view.getUint32(at + 4);
 }
 
 /** The Kafka client's offset as a number, by the same rule. */
 export function exactOffset(offset: bigint): number {
-  if (offset > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new Error("a record batch holds an offset beyond 2^53");
-  }
+  if (offset > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(OFFSET_PAST_2_53);
   return Number(offset);
 }
 
